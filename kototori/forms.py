@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from .models import Hub, PartnerContact, PartnerOrganisation, PartnerService, Role
+
+
+class PartnerForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = PartnerOrganisation
+        fields = [
+            "name",
+            "kind",
+            "description",
+            "website",
+            "email",
+            "phone",
+            "address",
+            "hubs_served",
+            "is_active",
+        ]
+        widgets = {
+            "hubs_served": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, hubs: list[Hub], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hubs_served"].queryset = Hub.objects.filter(pk__in=[h.pk for h in hubs])
+        self.fields["hubs_served"].help_text = _("Only hubs you coordinate are listed.")
+
+
+PartnerServiceFormSet = inlineformset_factory(
+    PartnerOrganisation,
+    PartnerService,
+    fields=["name", "description"],
+    extra=1,
+    can_delete=True,
+    widgets={"description": forms.TextInput},
+)
+PartnerContactFormSet = inlineformset_factory(
+    PartnerOrganisation,
+    PartnerContact,
+    fields=["name", "title", "email", "phone"],
+    extra=1,
+    can_delete=True,
+)
+
+
+class PartnerSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All kinds")), *PartnerOrganisation._meta.get_field("kind").choices],
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    preferred_language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[(c, n) for c, n in settings.LANGUAGES if c in settings.STAFF_LANGUAGES],
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()

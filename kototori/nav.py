@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
+from kototori.access import Perm
+from kototori.navigation import NavItem
+
+ITEMS = [
+    NavItem(_("Partners"), "partners:list", (Perm.PARTNER_VIEW,), hub_scoped=False, order=800),
+    NavItem(_("Team"), "team", (Perm.HUB_MANAGE,), order=900),
+]
+HOMES: dict[str, str] = {}
