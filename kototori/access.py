@@ -115,8 +115,8 @@ def memberships(request: HttpRequest) -> list[Membership]:
     removed membership stops working on the next request)."""
     cached = getattr(request, "_kototori_memberships", None)
     if cached is None:
-        user = request.user
-        if user.is_authenticated:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
             cached = list(Membership.objects.active().filter(user=user).select_related("hub"))
         else:
             cached = []
