@@ -5,6 +5,13 @@ from kototori.navigation import NavItem
 
 ITEMS = [
     NavItem(_("Partners"), "partners:list", (Perm.PARTNER_VIEW,), hub_scoped=False, order=800),
+    NavItem(
+        _("Reports"),
+        "reports:report",
+        (Perm.REPORT_FULL, Perm.REPORT_SUPPRESSED),
+        hub_scoped=False,
+        order=850,
+    ),
     NavItem(_("Team"), "team", (Perm.HUB_MANAGE,), order=900),
 ]
 HOMES: dict[str, str] = {}

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import django.conf.locale
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "kototori",
+    "kototori.reports",
     "visits",
     "advisors",
     "events",
@@ -146,6 +148,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "deliver-messages": {
         "task": "kototori.tasks.deliver_messages",
         "schedule": timedelta(minutes=1),
+    },
+    "monthly-reports": {
+        "task": "kototori.reports.tasks.deliver_monthly_reports",
+        "schedule": crontab(minute=30, hour=6, day_of_month=1),
     },
 }
 

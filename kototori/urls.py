@@ -22,6 +22,7 @@ urlpatterns = [
     path("h/<slug:hub>/team/", team.team, name="team"),
     path("h/<slug:hub>/team/<int:pk>/remove/", team.team_remove, name="team_remove"),
     path("partners/", include(partner_patterns)),
+    path("reports/", include("kototori.reports.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("visits.urls")),

@@ -1,0 +1,1 @@
+"""Outcome reports for funders and the steering group: figures from every app, suppressed."""
