@@ -1,20 +1,31 @@
-"""Request-wide rules: the user's own language, and a second factor for roles that see people."""
+"""Request-wide rules: the user's own language, session lifetimes, a second factor for roles that
+see people, and no caching of pages shown to signed-in staff."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added as _authenticator_added_signal
 from django.conf import settings
-from django.shortcuts import redirect
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.shortcuts import redirect, resolve_url
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 from .access import PERSON_DATA_ROLES, all_roles
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpRequest
 
 
 class UserLanguageMiddleware:
@@ -31,27 +42,135 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
+def _to_login(request: HttpRequest) -> HttpResponse:
+    """Back to the login page; htmx requests get a full-page redirect instead of a swapped form."""
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+        return response
+    return redirect_to_login(request.get_full_path())
 
 
-class RequireMFAMiddleware:
-    """With ``REQUIRE_MFA`` on, a user whose roles see person data (or who may use the admin) must
-    set up an authenticator before any other page opens. There is no route around it: the admin and
-    every app page pass through here."""
+LOGIN_AT_KEY = "kototori_login_at"
+LAST_SEEN_KEY = "kototori_last_seen"
+# Writing the session on every request costs a database write; a minute's precision is enough.
+LAST_SEEN_RESOLUTION = 60
+
+
+class SessionTimeoutMiddleware:
+    """A staff session ends after ``SESSION_IDLE_TIMEOUT`` seconds without a request and, however
+    busy, ``SESSION_ABSOLUTE_TIMEOUT`` seconds after login (OWASP ASVS 5.0, V7.3).
+
+    Django's own ``SESSION_COOKIE_AGE`` slides with every save, so it cannot be the absolute limit.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.REQUIRE_MFA and self._needs_mfa(request):
-            return redirect("mfa_activate_totp")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            session = request.session
+            login_at = session.setdefault(LOGIN_AT_KEY, now)
+            last_seen = session.get(LAST_SEEN_KEY, now)
+            idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT
+            too_old = now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT
+            if idle or too_old:
+                logout(request)  # flushes the session and rotates its key
+                messages.info(request, _("Your session ended. Please log in again."))
+                return _to_login(request)
+            if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_KEY not in session:
+                session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
-    @staticmethod
-    def _needs_mfa(request: HttpRequest) -> bool:
-        user = request.user
-        if not user.is_authenticated or request.path.startswith(MFA_EXEMPT_PREFIXES):
-            return False
-        if not (user.is_staff or all_roles(request) & PERSON_DATA_ROLES):
-            return False
-        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+def session_start(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """``user_logged_in`` receiver: the absolute session limit counts from here."""
+    now = time.time()
+    request.session[LOGIN_AT_KEY] = now
+    request.session[LAST_SEEN_KEY] = now
+
+
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
+ADMIN_LOGIN_PATH = "/admin/login/"
+MFA_VERIFIED_KEY = "kototori_mfa_verified"
+
+
+def mfa_required_for(request: HttpRequest) -> bool:
+    """Whether this user must use a second factor: staff roles that see person data, and anyone
+    who may open the admin."""
+    user = request.user
+    return bool(
+        user.is_authenticated
+        and (user.is_staff or user.is_superuser or all_roles(request) & PERSON_DATA_ROLES)
+    )
+
+
+def session_used_mfa(request: HttpRequest) -> bool:
+    """Whether this session proved a second factor: at login (allauth records it) or by setting up
+    the authenticator just now (entering a valid code proves possession of it)."""
+    if request.session.get(MFA_VERIFIED_KEY) == str(request.user.pk):
+        return True
+    return any(
+        record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
+    )
+
+
+def authenticator_added(
+    sender: object, request: HttpRequest, user: object, **kwargs: object
+) -> None:
+    """``allauth.mfa.signals.authenticator_added`` receiver."""
+    if request is not None and getattr(user, "pk", None) is not None:
+        request.session[MFA_VERIFIED_KEY] = str(user.pk)  # type: ignore[attr-defined]
+
+
+class RequireMFAMiddleware:
+    """With ``REQUIRE_MFA`` on, a user whose roles see person data (or who may use the admin) must
+    set up an authenticator before any other page opens, and a session that was opened without the
+    second factor (any login route but allauth's) is ended. There is no route around it: the admin
+    and every app page pass through here, and the admin's own login form is never shown."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(ADMIN_LOGIN_PATH):
+            # The admin's password-only login would skip the lockout and the second factor.
+            return redirect_to_login(request.GET.get("next") or "/admin/")
+        if (
+            settings.REQUIRE_MFA
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and mfa_required_for(request)
+        ):
+            has_totp = Authenticator.objects.filter(
+                user=request.user, type=Authenticator.Type.TOTP
+            ).exists()
+            if not has_totp:
+                return redirect("mfa_activate_totp")
+            if not session_used_mfa(request):
+                logout(request)
+                return _to_login(request)
+        return self.get_response(request)
+
+
+class NoStoreForStaffMiddleware:
+    """Pages shown to a signed-in user may carry person data: no browser, proxy or back-button
+    cache may keep them (GDPR art. 32). Public pages keep their own caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+            response["Cache-Control"] = "no-store, private, max-age=0"
+        return response
+
+
+# Connected when the middleware module loads, which Django does before serving any request.
+user_logged_in.connect(session_start, dispatch_uid="kototori.session_start")
+_authenticator_added_signal.connect(authenticator_added, dispatch_uid="kototori.mfa_verified")

@@ -14,6 +14,7 @@ from pathlib import Path
 import django.conf.locale
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "kototori.middleware.NoStoreForStaffMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kototori.middleware.SessionTimeoutMiddleware",
     "kototori.middleware.UserLanguageMiddleware",
     "kototori.middleware.RequireMFAMiddleware",
 ]
@@ -102,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kototori.context_processors.kototori",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -251,9 +255,17 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "kototori.passwords.ContextWordsValidator", "OPTIONS": {"min_length": 12}},
 ]
+# Five wrong passwords for one account from one address: that address waits 15 minutes. Keyed by
+# account and address (kototori.accounts.AccountAdapter), so nobody can lock a colleague out.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 SESSION_COOKIE_AGE = 10 * 60 * 60  # absolute lifetime of a staff session
+# Enforced by kototori.middleware.SessionTimeoutMiddleware (the cookie age alone slides).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = SESSION_COOKIE_AGE
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # E-mail and SMS
@@ -288,12 +300,16 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    # __Host- cookies: only over HTTPS, only for this exact host, path / (no subdomain can set them).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": ["'self'", NONCE],  # a nonce only where a template asks for one
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

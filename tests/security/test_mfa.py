@@ -1,0 +1,137 @@
+"""A second factor for everyone who sees person data, with no way around it."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.test import Client
+
+from kototori.models import Role
+from tests.factories import PASSWORD
+
+from .conftest import totp_code
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/h/hervanta/", "/h/hervanta/team/", "/partners/", "/admin/", "/admin/kototori/user/"]
+
+
+@pytest.fixture(autouse=True)
+def _mfa_on(settings):
+    settings.REQUIRE_MFA = True
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_front_desk_without_an_authenticator_is_sent_to_set_one_up_from_every_page(
+    frontdesk_client, path
+):
+    response = frontdesk_client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_staff_admin_user_without_an_authenticator_cannot_open_the_admin(client_for, hub):
+    client = client_for(Role.FUNDER, hub, is_staff=True, is_superuser=True)
+    response = client.get("/admin/")
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_a_funder_who_sees_no_person_data_needs_no_second_factor(client_for, hub):
+    client = client_for(Role.FUNDER, hub)
+    response = client.get("/h/hervanta/")
+    assert response.status_code == 200
+
+
+def test_the_admins_own_password_login_is_never_shown(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    response = client.post(
+        "/admin/login/", {"username": "x@example.org", "password": "x", "next": "/admin/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_user_with_totp_must_enter_a_valid_code_at_login(make_member, hub, with_totp, form_login):
+    user = make_member(Role.FRONT_DESK, hub)
+    secret = with_totp(user)
+
+    client, response = form_login(user)
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    # The password alone opened nothing.
+    assert client.get("/h/hervanta/")["Location"].startswith("/accounts/login/")
+
+    client.get("/accounts/2fa/authenticate/")
+    wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert wrong.status_code == 200  # the form again, with an error
+    assert client.get("/h/hervanta/")["Location"].startswith("/accounts/login/")
+
+    right = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    assert right.status_code == 302
+    assert client.get("/h/hervanta/").status_code == 200
+
+
+def test_a_session_opened_without_the_second_factor_is_ended(make_member, hub, with_totp):
+    """force_login stands for any login route that skips allauth's MFA stage."""
+    user = make_member(Role.FRONT_DESK, hub)
+    with_totp(user)
+    client = Client()
+    client.force_login(user)
+    response = client.get("/h/hervanta/")
+    assert response["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db(transaction=True)  # allauth records the new authenticator on commit
+def test_setting_up_totp_with_a_real_code_opens_the_pages(make_member, hub, form_login):
+    user = make_member(Role.FRONT_DESK, hub)
+    client, response = form_login(user)
+    assert client.get("/h/hervanta/")["Location"] == "/accounts/2fa/totp/activate/"
+
+    # allauth asks for the password once more before adding an authenticator.
+    assert client.get("/accounts/2fa/totp/activate/")["Location"].startswith(
+        "/accounts/reauthenticate/"
+    )
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    page = client.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200
+    secret = client.session["mfa.totp.secret"]
+    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    assert client.get("/h/hervanta/").status_code == 200
+
+
+def test_a_password_reset_does_not_log_in_or_skip_the_second_factor(
+    make_member, hub, with_totp, mailoutbox
+):
+    user = make_member(Role.FRONT_DESK, hub)
+    with_totp(user)
+    client = Client()
+    client.post("/accounts/password/reset/", {"email": user.email})
+    link = next(
+        line for line in mailoutbox[-1].body.splitlines() if "/accounts/password/reset/key/" in line
+    )
+    path = link[link.index("/accounts/") :].strip()
+    response = client.get(path, follow=True)
+    new = "a long and unusual sentence for testing"
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else path
+    response = client.post(form_url, {"password1": new, "password2": new})
+    assert response.status_code == 302
+    assert client.get("/h/hervanta/")["Location"].startswith("/accounts/login/")
+    user.refresh_from_db()
+    assert user.check_password(new)
+
+
+def test_a_removed_membership_stops_working_on_the_next_request(
+    make_member, hub, with_totp, form_login
+):
+    user = make_member(Role.MANAGER, hub)
+    secret = with_totp(user)
+    client, _ = form_login(user)
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    assert client.get("/h/hervanta/team/").status_code == 200
+
+    user.memberships.update(is_active=False)
+    assert client.get("/h/hervanta/team/").status_code == 404
