@@ -57,7 +57,8 @@ ensure_venv() {
     want="$(sha256sum "$LOCK" | cut -d' ' -f1)"
     if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
         say "Installing Python packages from requirements.lock"
-        "$PY" -m pip install --quiet --disable-pip-version-check -r "$LOCK"
+        # -qq: errors only (pip's warnings about unreachable extra index locations are noise).
+        "$PY" -m pip install -qq --disable-pip-version-check -r "$LOCK"
         echo "$want" >"$stamp"
     fi
 }

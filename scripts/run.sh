@@ -21,18 +21,9 @@ say "Loading demo data"
 
 cat <<EOF
 
-${_bold}Kototori is starting on http://127.0.0.1:$PORT/${_reset}
-
-Demo logins (password: kototori-demo; every role in the Hervanta hub)
-  frontdesk@demo.kototori.fi           front desk
-  advisor@demo.kototori.fi             community advisor
-  expert@demo.kototori.fi              expert
-  professional@demo.kototori.fi        professional
-  coordinator@demo.kototori.fi         coordinator
-  manager@demo.kototori.fi             hub manager
-  funder@demo.kototori.fi              funder (both hubs, anonymised reports)
-  frontdesk.kontula@demo.kototori.fi   front desk of the Kontula hub
-
+${_bold}Kototori: http://127.0.0.1:$PORT/${_reset}
+Log in as one of the demo users listed above, e.g. frontdesk@demo.kototori.fi, password kototori-demo.
 Stop with Ctrl-C.
+
 EOF
 exec "$PY" manage.py runserver "127.0.0.1:$PORT"
