@@ -153,6 +153,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "kototori.tasks.deliver_messages",
         "schedule": timedelta(minutes=1),
     },
+    "advisors-stale-claims": {
+        "task": "advisors.tasks.process_stale_claims",
+        "schedule": timedelta(hours=1),
+    },
+    "advisors-shift-reminders": {
+        "task": "advisors.tasks.send_shift_reminders",
+        "schedule": timedelta(minutes=30),
+    },
+    "advisors-assignment-reminders": {
+        "task": "advisors.tasks.send_assignment_reminders",
+        "schedule": timedelta(minutes=30),
+    },
     "monthly-reports": {
         "task": "kototori.reports.tasks.deliver_monthly_reports",
         "schedule": crontab(minute=30, hour=6, day_of_month=1),
@@ -335,3 +347,7 @@ LOGGING = {
 # Kototori
 
 KIOSK_RATE_LIMIT = env.str("KIOSK_RATE_LIMIT", default="20/10m")
+# A claimed case with no activity for this many days: remind the advisor; after the second number of
+# days it goes back to the pool and the supervisor is told.
+STALE_CLAIM_REMIND_DAYS = env.int("STALE_CLAIM_REMIND_DAYS", default=7)
+STALE_CLAIM_RETURN_DAYS = env.int("STALE_CLAIM_RETURN_DAYS", default=14)
