@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kototori.views import core, partners, team
+from kototori.views import accesslog, core, partners, team
 
 partner_patterns = (
     [
@@ -21,6 +21,7 @@ urlpatterns = [
     path("h/<slug:hub>/", core.hub_dashboard, name="hub_dashboard"),
     path("h/<slug:hub>/team/", team.team, name="team"),
     path("h/<slug:hub>/team/<int:pk>/remove/", team.team_remove, name="team_remove"),
+    path("h/<slug:hub>/access-log/", accesslog.access_log, name="access_log"),
     path("partners/", include(partner_patterns)),
     path("reports/", include("kototori.reports.urls")),
     path("accounts/", include("allauth.urls")),

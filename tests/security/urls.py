@@ -23,6 +23,16 @@ def with_nonce(request):
     return HttpResponse(template.render(Context({"request": request})))
 
 
+@public
+def idle_page(request):
+    seconds = request.GET.get("s", "1")
+    return HttpResponse(
+        f'<!doctype html><html><body><main data-idle-reset="{int(seconds)}" '
+        'data-idle-url="/test/public/"><input name="q"></main>'
+        '<script src="/static/js/idle-reset.js" defer></script></body></html>'
+    )
+
+
 @hub_permission_required(Perm.VISITOR_VIEW)
 def person(request, hub, pk):
     """Stands for any page that shows a person: it changes something, logs the access, renders."""
@@ -35,6 +45,7 @@ def person(request, hub, pk):
 urlpatterns = [
     path("test/public/", plain_public),
     path("test/nonce/", with_nonce),
+    path("test/idle/", idle_page),
     path("test/h/<slug:hub>/person/<int:pk>/", person),
     *real_urlpatterns,
 ]
