@@ -1,7 +1,7 @@
 import pytest
 
 from kototori.models import Role
-from tests.advisors.factories import AdvisorProfileFactory
+from tests.advisors.factories import AdvisorProfileFactory, ensure_reference_data
 
 
 @pytest.fixture
@@ -19,20 +19,6 @@ def advisor(make_member, hub):
 @pytest.fixture
 def professional(make_member, hub):
     return make_member(Role.PROFESSIONAL, hub, full_name="Paula Professional")
-
-
-def ensure_reference_data() -> None:
-    """Transactional tests flush the database, reference rows seeded by migrations included; put
-    them back when a reused test database lost them."""
-    from advisors.models import Training
-    from advisors.reference_data import seed_trainings
-    from kototori.models import Language, Topic
-    from kototori.reference_data import seed_reference_data
-
-    if not Topic.objects.exists():
-        seed_reference_data(Topic, Language)
-    if not Training.objects.exists():
-        seed_trainings(Training)
 
 
 @pytest.fixture(autouse=True)

@@ -114,3 +114,17 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     def themes(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.themes.set(extracted)
+
+
+def ensure_reference_data() -> None:
+    """Transactional tests flush the database, reference rows seeded by migrations included; put
+    them back when a reused test database lost them."""
+    from advisors.models import Training
+    from advisors.reference_data import seed_trainings
+    from kototori.models import Language, Topic
+    from kototori.reference_data import seed_reference_data
+
+    if not Topic.objects.exists():
+        seed_reference_data(Topic, Language)
+    if not Training.objects.exists():
+        seed_trainings(Training)
