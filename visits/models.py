@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -99,6 +101,22 @@ class Case(models.Model):
         verbose_name=_("closed by"),
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    visit = models.ForeignKey(
+        "Visit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("visit"),
+    )
+    visitor = models.ForeignKey(
+        "Visitor",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("visitor"),
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -150,3 +168,509 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.created_at:%Y-%m-%d}"
+
+
+# Visitors and consent ------------------------------------------------------------------------
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    OTHER = "other", _("Other")
+    UNSAID = "unsaid", _("Prefers not to say")
+
+
+class ResidenceStatus(models.TextChoices):
+    """Coarse categories for reporting only; never a document check."""
+
+    CITIZEN = "citizen", _("Finnish or EU citizen")
+    PERMANENT = "permanent", _("Permanent residence permit")
+    TEMPORARY = "temporary", _("Temporary residence permit")
+    ASYLUM = "asylum", _("Asylum seeker")
+    TEMPORARY_PROTECTION = "protection", _("Temporary protection")
+    OTHER = "other", _("Other or unknown")
+
+
+class VisitorQuerySet(models.QuerySet["Visitor"]):
+    def search(self, text: str) -> VisitorQuerySet:
+        text = text.strip()
+        if not text:
+            return self.none()
+        digits = "".join(ch for ch in text if ch.isdigit())
+        query = models.Q(first_name__icontains=text) | models.Q(email__iexact=text)
+        if len(digits) >= 4:
+            query |= models.Q(phone_digits__contains=digits)
+        return self.filter(query)
+
+
+class Visitor(models.Model):
+    """A person who agreed to be recorded because follow-up needs it. Without consent, no record.
+
+    Only the minimum: a first name or nickname, a way to reach them, their languages, and optional
+    coarse attributes for anonymous reports.
+    """
+
+    hub = models.ForeignKey(
+        Hub, on_delete=models.PROTECT, related_name="visitors", verbose_name=_("hub")
+    )
+    first_name = models.CharField(_("first name or nickname"), max_length=80)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone_digits = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="visitors", verbose_name=_("languages")
+    )
+    message_language = models.CharField(
+        _("language for messages"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    residence_status = models.CharField(
+        _("residence status"), max_length=12, choices=ResidenceStatus.choices, blank=True
+    )
+    arrival_year = models.PositiveSmallIntegerField(
+        _("year of arrival in Finland"), null=True, blank=True
+    )
+    municipality = models.CharField(_("municipality"), max_length=80, blank=True)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    objects = VisitorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visitor")
+        verbose_name_plural = _("visitors")
+        ordering = ["first_name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} (#{self.pk})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.phone_digits = "".join(ch for ch in self.phone if ch.isdigit())
+        super().save(*args, **kwargs)
+
+
+CONSENT_TEXT_VERSION = "2026-1"
+
+
+class Consent(models.Model):
+    """What the visitor agreed to, when, who recorded it and in which language it was explained."""
+
+    class Scope(models.TextChoices):
+        RECORD = "record", _("Keep a record for follow-up")
+        REMINDERS = "reminders", _("Send reminders by phone or e-mail")
+        REPORTING = "reporting", _("Use the coarse attributes in anonymous reports")
+
+    visitor = models.ForeignKey(
+        Visitor, on_delete=models.CASCADE, related_name="consents", verbose_name=_("visitor")
+    )
+    scope = models.CharField(_("scope"), max_length=12, choices=Scope.choices)
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    language = models.CharField(_("explained in"), max_length=8, choices=settings.LANGUAGES)
+    text_version = models.CharField(_("text version"), max_length=20, default=CONSENT_TEXT_VERSION)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["given_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} · {self.given_at:%Y-%m-%d}"
+
+
+# Visits -------------------------------------------------------------------------------------
+
+
+class VisitChannel(models.TextChoices):
+    WALK_IN = "walk_in", _("Walk-in")
+    PHONE = "phone", _("Phone")
+    OUTREACH = "outreach", _("Outreach")
+    PARTNER_SESSION = "partner", _("Partner session at the hub")
+
+
+class VisitOutcome(models.TextChoices):
+    ADVICE = "advice", _("Advice at the desk")
+    REFERRED = "referred", _("Referred to a partner")
+    CASE = "case", _("Follow-up case opened")
+    LEFT = "left", _("Left before being served")
+
+
+class VisitQuerySet(models.QuerySet["Visit"]):
+    def on_day(self, day) -> VisitQuerySet:
+        return self.filter(day=day)
+
+
+class Visit(models.Model):
+    """One contact with the hub. Anonymous by default: no visitor is needed."""
+
+    hub = models.ForeignKey(
+        Hub, on_delete=models.PROTECT, related_name="visits", verbose_name=_("hub")
+    )
+    visited_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    day = models.DateField(_("day"), db_index=True)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=VisitChannel.choices, default=VisitChannel.WALK_IN
+    )
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("language used"),
+    )
+    language_help = models.BooleanField(_("language help needed"), default=False)
+    topics = models.ManyToManyField(Topic, related_name="visits", verbose_name=_("topics"))
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=VisitOutcome.choices, default=VisitOutcome.ADVICE
+    )
+    served_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("served by"),
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Short and non-sensitive: no names, no health details."),
+    )
+    visitor = models.ForeignKey(
+        Visitor,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("visitor"),
+    )
+    # NULL, not "", when there is no key: NULLs don't collide in the unique constraint.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
+    )
+    created_at = models.DateTimeField(_("logged"), default=timezone.now)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_at", "-pk"]
+        indexes = [models.Index(fields=["hub", "day"], name="visit_hub_day_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "idempotency_key"], name="visit_logged_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} · {self.visited_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.day = timezone.localdate(self.visited_at)
+        super().save(*args, **kwargs)
+
+
+# The queue ----------------------------------------------------------------------------------
+
+
+class QueueEntryQuerySet(models.QuerySet["QueueEntry"]):
+    def today(self, hub: Hub) -> QueueEntryQuerySet:
+        return self.filter(hub=hub, day=timezone.localdate())
+
+    def waiting(self) -> QueueEntryQuerySet:
+        return self.filter(status=QueueEntry.Status.WAITING)
+
+    def open(self) -> QueueEntryQuerySet:
+        return self.filter(
+            status__in=[
+                QueueEntry.Status.WAITING,
+                QueueEntry.Status.CALLED,
+                QueueEntry.Status.SERVING,
+            ]
+        )
+
+
+class QueueEntry(models.Model):
+    """A ticket in today's queue. Each state change keeps its time, so reports can tell waiting
+    times (called_at − created_at)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        CALLED = "called", _("Called")
+        SERVING = "serving", _("Being served")
+        DONE = "done", _("Done")
+        LEFT = "left", _("Left")
+
+    class Source(models.TextChoices):
+        DESK = "desk", _("Front desk")
+        KIOSK = "kiosk", _("Kiosk")
+
+    hub = models.ForeignKey(
+        Hub, on_delete=models.PROTECT, related_name="queue_entries", verbose_name=_("hub")
+    )
+    day = models.DateField(_("day"))
+    number = models.PositiveIntegerField(_("ticket number"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    source = models.CharField(
+        _("source"), max_length=8, choices=Source.choices, default=Source.DESK
+    )
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("language"),
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+", verbose_name=_("topics"))
+    first_name = models.CharField(_("first name"), max_length=40, blank=True)
+    # NULL, not "", when there is no key: NULLs don't collide in the unique constraint.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    created_at = models.DateTimeField(_("arrived"), default=timezone.now)
+    called_at = models.DateTimeField(_("called"), null=True, blank=True)
+    served_at = models.DateTimeField(_("service started"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    served_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("served by"),
+    )
+    visit = models.OneToOneField(
+        Visit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="queue_entry",
+        verbose_name=_("visit"),
+    )
+
+    objects = QueueEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("queue ticket")
+        verbose_name_plural = _("queue tickets")
+        ordering = ["day", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "day", "number"], name="queue_number_per_day"),
+            models.UniqueConstraint(fields=["hub", "idempotency_key"], name="queue_ticket_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} · {self.day}"
+
+    @property
+    def waited(self):
+        """How long the visitor waited: until called, or until now while still waiting."""
+        end = (
+            self.called_at
+            or self.left_at
+            or (timezone.now() if self.status == self.Status.WAITING else None)
+        )
+        return end - self.created_at if end else None
+
+    @property
+    def waited_minutes(self) -> int | None:
+        waited = self.waited
+        return int(waited.total_seconds() // 60) if waited is not None else None
+
+
+# Referrals ----------------------------------------------------------------------------------
+
+
+def new_link_key() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Referral(models.Model):
+    """A referral to a partner's service. The partner updates it through a signed link."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted")
+        COMPLETED = "completed", _("Completed")
+        NO_SHOW = "no_show", _("Did not show up")
+
+    hub = models.ForeignKey(
+        Hub, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("hub")
+    )
+    partner = models.ForeignKey(
+        "kototori.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("partner"),
+    )
+    service = models.ForeignKey(
+        "kototori.PartnerService",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("service"),
+    )
+    visit = models.ForeignKey(
+        Visit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("visit"),
+    )
+    visitor = models.ForeignKey(
+        Visitor,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("visitor"),
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+", verbose_name=_("topics"))
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("language needed"),
+    )
+    note = models.CharField(
+        _("note for the partner"),
+        max_length=300,
+        blank=True,
+        help_text=_("Short and non-sensitive: what the visitor needs help with."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SENT, db_index=True
+    )
+    partner_feedback = models.TextField(_("partner's feedback"), blank=True)
+    link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("referred by"),
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    updated_by_partner_at = models.DateTimeField(
+        _("last update by the partner"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return _("Referral %(number)s") % {"number": self.pk}
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.COMPLETED, self.Status.NO_SHOW)
+
+
+# Outreach -----------------------------------------------------------------------------------
+
+
+class OutreachSession(models.Model):
+    """Advice given away from the hub (a housing company's club room, a partner's premises).
+    Counts only, never names."""
+
+    class Place(models.TextChoices):
+        HOUSING = "housing", _("Housing company")
+        PARTNER = "partner", _("Partner's premises")
+        PUBLIC = "public", _("Public place")
+        OTHER = "other", _("Other")
+
+    hub = models.ForeignKey(
+        Hub, on_delete=models.PROTECT, related_name="outreach_sessions", verbose_name=_("hub")
+    )
+    place_kind = models.CharField(_("kind of place"), max_length=10, choices=Place.choices)
+    place = models.CharField(_("place"), max_length=200)
+    partner = models.ForeignKey(
+        "kototori.PartnerOrganisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner"),
+    )
+    date = models.DateField(_("date"))
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff and advisors present"),
+    )
+    head_count = models.PositiveIntegerField(_("people met"), default=0)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
+    )
+    created_at = models.DateTimeField(_("logged"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("outreach session")
+        verbose_name_plural = _("outreach sessions")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.place} · {self.date}"
+
+
+class OutreachTopicCount(models.Model):
+    session = models.ForeignKey(
+        OutreachSession, on_delete=models.CASCADE, related_name="topic_counts"
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="+", verbose_name=_("topic")
+    )
+    count = models.PositiveIntegerField(_("people"))
+
+    class Meta:
+        verbose_name = _("people by topic")
+        verbose_name_plural = _("people by topic")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "topic"], name="outreach_topic_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {self.count}"

@@ -1,5 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import cases, desk, kiosk, queue, referrals, visitors
 
 app_name = "visits"
 
-urlpatterns: list = []
+urlpatterns = [
+    # The front desk
+    path("h/<slug:hub>/desk/", desk.desk, name="desk"),
+    path("h/<slug:hub>/desk/log/", desk.log_visit, name="log_visit"),
+    path("h/<slug:hub>/desk/visits/<int:pk>/", desk.visit_detail, name="visit_detail"),
+    path("h/<slug:hub>/desk/visits/<int:pk>/undo/", desk.undo_visit, name="undo_visit"),
+    # Today's queue and the lobby screen
+    path("h/<slug:hub>/desk/queue/", queue.queue, name="queue"),
+    path("h/<slug:hub>/desk/queue/add/", queue.queue_add_view, name="queue_add"),
+    path("h/<slug:hub>/desk/queue/next/", queue.queue_next, name="queue_next"),
+    path("h/<slug:hub>/desk/queue/<int:pk>/<str:action>/", queue.queue_move, name="queue_move"),
+    path("h/<slug:hub>/now-serving/", queue.now_serving, name="now_serving"),
+    path("screen/<str:token>/", queue.screen, name="screen"),
+    # The kiosk
+    path("h/<slug:hub>/desk/kiosk/", queue.kiosk_settings, name="kiosk_settings"),
+    path("kiosk/<str:token>/", kiosk.kiosk, name="kiosk"),
+    path("kiosk/<str:token>/<str:lang>/", kiosk.kiosk_checkin, name="kiosk_checkin"),
+    # Consented visitors
+    path("h/<slug:hub>/visitors/", visitors.visitor_list, name="visitors"),
+    path("h/<slug:hub>/visitors/new/", visitors.visitor_create_view, name="visitor_create"),
+    path("h/<slug:hub>/visitors/<int:pk>/", visitors.visitor_detail, name="visitor_detail"),
+    path("h/<slug:hub>/visitors/<int:pk>/edit/", visitors.visitor_edit, name="visitor_edit"),
+    path(
+        "h/<slug:hub>/visitors/<int:pk>/merge/", visitors.visitor_merge_view, name="visitor_merge"
+    ),
+    # Referrals, and the partner's link
+    path("h/<slug:hub>/referrals/", referrals.referral_list, name="referrals"),
+    path("h/<slug:hub>/referrals/new/", referrals.referral_create_view, name="referral_create"),
+    path("h/<slug:hub>/referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
+    path("r/<str:token>/", referrals.partner_referral, name="partner_referral"),
+    # Cases and outreach
+    path("h/<slug:hub>/cases/new/", cases.case_create, name="case_create"),
+    path("h/<slug:hub>/outreach/", cases.outreach_list, name="outreach"),
+    path("h/<slug:hub>/outreach/new/", cases.outreach_create, name="outreach_create"),
+]

@@ -1,0 +1,49 @@
+// The front desk and the kiosk: small enhancements; every page also works without them.
+(() => {
+  // htmx swaps 4xx answers too, so a form with errors shows them (and keeps what was typed).
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const status = event.detail.xhr.status;
+    if (status === 400 || status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // Don't refresh a polled list while someone is working in it (it would take their focus).
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const elt = event.detail.elt;
+    if (elt && elt.matches("[hx-trigger^='every']") && elt.contains(document.activeElement)
+        && document.activeElement !== document.body && event.detail.requestConfig.verb === "get") {
+      event.preventDefault();
+    }
+  });
+
+  // Enter on a chip (checkbox or radio) submits the quick-log form, as in a text field.
+  document.addEventListener("keydown", (event) => {
+    const el = event.target;
+    if (event.key !== "Enter" || !el.form || !el.form.hasAttribute("data-enter-submits")) return;
+    if (el.matches("input[type=checkbox], input[type=radio]")) {
+      event.preventDefault();
+      el.form.requestSubmit();
+    }
+  });
+
+  // After logging a visit, focus goes back to the first topic: ready for the next person.
+  const focusFirstTopic = () => {
+    const first = document.querySelector("#quick-log-form .chips input");
+    if (first) first.focus();
+  };
+  document.addEventListener("DOMContentLoaded", focusFirstTopic);
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target && event.detail.target.id === "quick-log") focusFirstTopic();
+  });
+
+  // The kiosk's ticket page goes back to the start by itself, ready for the next visitor.
+  document.addEventListener("DOMContentLoaded", () => {
+    const link = document.querySelector("[data-return-after]");
+    if (link) {
+      const seconds = parseInt(link.dataset.returnAfter, 10) || 30;
+      window.setTimeout(() => { window.location.assign(link.href); }, seconds * 1000);
+    }
+  });
+})();

@@ -1,0 +1,168 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kototori.models import Role
+from tests.factories import language, topic
+from tests.visits.factories import QueueEntryFactory, VisitFactory
+from visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def desk_url(hub):
+    return reverse("visits:desk", kwargs={"hub": hub.slug})
+
+
+def log_url(hub):
+    return reverse("visits:log_visit", kwargs={"hub": hub.slug})
+
+
+def walk_in(**extra):
+    return {
+        "topics": [topic("housing").pk],
+        "channel": "walk_in",
+        "outcome": "advice",
+        "key": "key-1",
+        **extra,
+    }
+
+
+class TestPersonas:
+    def test_front_desk_of_the_hub_opens_the_desk(self, desk, hub):
+        response = desk.get(desk_url(hub))
+        assert response.status_code == 200
+        assert "Log visit" in response.content.decode()
+
+    def test_a_role_without_visit_logging_gets_404(self, client_for, hub):
+        advisor = client_for(Role.ADVISOR, hub)
+        assert advisor.get(desk_url(hub)).status_code == 404
+        assert advisor.post(log_url(hub), walk_in()).status_code == 404
+
+    def test_front_desk_of_another_hub_gets_404(self, client_for, hub, other_hub):
+        theirs = client_for(Role.FRONT_DESK, other_hub)
+        assert theirs.get(desk_url(hub)).status_code == 404
+        assert theirs.post(log_url(hub), walk_in()).status_code == 404
+        assert not Visit.objects.exists()
+
+    def test_anonymous_is_sent_to_login(self, client, hub):
+        response = client.get(desk_url(hub))
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+
+    def test_the_front_desk_lands_on_the_desk_after_login(self, desk, hub):
+        response = desk.get(reverse("home"))
+        assert response["Location"] == desk_url(hub)
+
+
+def test_an_anonymous_walk_in_is_logged_with_htmx(desk, hub, htmx_headers):
+    response = desk.post(log_url(hub), walk_in(language=language("ar").pk), headers=htmx_headers)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Visit logged" in html
+    assert "Undo" in html
+    assert "<html" not in html  # a fragment, not a page
+    visit = Visit.objects.get()
+    assert visit.visitor is None and visit.served_by == desk.user
+    assert visit.language.code == "ar"
+
+
+def test_the_last_language_and_channel_are_remembered(desk, hub, htmx_headers):
+    desk.post(
+        log_url(hub),
+        walk_in(language=language("so").pk, channel="phone"),
+        headers=htmx_headers,
+    )
+    form = desk.get(desk_url(hub)).context["form"]
+    assert form.initial["channel"] == "phone"
+    assert form.initial["language"] == language("so").pk
+
+
+def test_a_double_click_logs_one_visit(desk, hub, htmx_headers):
+    desk.post(log_url(hub), walk_in(), headers=htmx_headers)
+    response = desk.post(log_url(hub), walk_in(), headers=htmx_headers)
+    assert "already logged" in response.content.decode()
+    assert Visit.objects.count() == 1
+
+
+def test_each_fresh_form_carries_a_new_key(desk, hub, htmx_headers):
+    first = desk.get(desk_url(hub)).context["form"].initial["key"]
+    response = desk.post(log_url(hub), walk_in(key=first), headers=htmx_headers)
+    assert response.context["form"].initial["key"] not in ("", first)
+
+
+def test_a_visit_without_a_topic_is_refused_and_keeps_what_was_typed(desk, hub, htmx_headers):
+    data = walk_in(note="asked about the bus card")
+    del data["topics"]
+    response = desk.post(log_url(hub), data, headers=htmx_headers)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Pick at least one topic." in html
+    assert "asked about the bus card" in html
+    assert not Visit.objects.exists()
+
+
+def test_a_visit_in_the_future_is_refused(desk, hub):
+    later = (timezone.localtime() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    response = desk.post(log_url(hub), walk_in(visited_at=later))
+    assert response.status_code == 400
+    assert "can&#x27;t be in the future" in response.content.decode()
+    assert not Visit.objects.exists()
+
+
+def test_an_unknown_topic_is_refused(desk, hub):
+    response = desk.post(log_url(hub), walk_in(topics=[999999]))
+    assert response.status_code == 400
+    assert not Visit.objects.exists()
+
+
+def test_a_just_logged_visit_can_be_undone(desk, hub, htmx_headers):
+    desk.post(log_url(hub), walk_in(), headers=htmx_headers)
+    visit = Visit.objects.get()
+    url = reverse("visits:undo_visit", kwargs={"hub": hub.slug, "pk": visit.pk})
+    response = desk.post(url, headers=htmx_headers)
+    assert "The visit was removed." in response.content.decode()
+    assert not Visit.objects.exists()
+
+
+def test_another_hubs_visit_cannot_be_undone_or_read(desk, hub, other_hub):
+    theirs = VisitFactory(hub=other_hub, created_by=desk.user)
+    undo = reverse("visits:undo_visit", kwargs={"hub": hub.slug, "pk": theirs.pk})
+    detail = reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": theirs.pk})
+    assert desk.post(undo).status_code == 404
+    assert desk.get(detail).status_code == 404
+    assert Visit.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_visit_page_offers_the_next_steps(desk, hub):
+    visit = VisitFactory(hub=hub, topics=[topic("housing")])
+    html = desk.get(reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk}))
+    html = html.content.decode()
+    assert "Refer to a partner" in html and "Open a follow-up case" in html
+
+
+def _lots_of_data(hub, n):
+    for i in range(n):
+        VisitFactory(hub=hub, topics=[topic("housing"), topic("health")], language=language("ar"))
+        QueueEntryFactory(hub=hub, number=1000 + i).topics.set([topic("housing")])
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_desk_home_runs_a_bounded_number_of_queries(
+    desk, hub, django_assert_max_num_queries, size
+):
+    _lots_of_data(hub, size)
+    with django_assert_max_num_queries(14):
+        assert desk.get(desk_url(hub)).status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_logging_a_visit_runs_a_bounded_number_of_queries(
+    desk, hub, htmx_headers, django_assert_max_num_queries, size
+):
+    _lots_of_data(hub, size)
+    data = walk_in(topics=[topic("housing").pk, topic("health").pk, topic("employment").pk])
+    with django_assert_max_num_queries(23):
+        assert desk.post(log_url(hub), data, headers=htmx_headers).status_code == 200

@@ -1,0 +1,475 @@
+"""Writes of the front desk: visits, the queue, consented visitors, referrals, cases, outreach."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from kototori.messaging import message_enqueue
+from kototori.models import Channel, Hub
+
+from .models import (
+    Case,
+    CaseNote,
+    Consent,
+    OutreachSession,
+    OutreachTopicCount,
+    QueueEntry,
+    Referral,
+    Visit,
+    VisitChannel,
+    Visitor,
+    VisitOutcome,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import date, datetime
+
+    from kototori.models import Language, PartnerOrganisation, PartnerService, Topic, User
+
+
+class QueueMoveError(Exception):
+    """The ticket is no longer in a state that allows this move (someone else was quicker)."""
+
+
+# Visits
+
+
+@transaction.atomic
+def visit_log(
+    *,
+    hub: Hub,
+    user: User | None,
+    topics: Iterable[Topic],
+    channel: str = VisitChannel.WALK_IN,
+    language: Language | None = None,
+    language_help: bool = False,
+    outcome: str = VisitOutcome.ADVICE,
+    note: str = "",
+    visited_at: datetime | None = None,
+    visitor: Visitor | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Visit, bool]:
+    """Log one visit; returns ``(visit, created)``. A key already used returns that visit, so a
+    double click or a resent form logs one visit."""
+    if idempotency_key:
+        existing = Visit.objects.filter(hub=hub, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    visit = Visit(
+        hub=hub,
+        visited_at=visited_at or timezone.now(),
+        channel=channel,
+        language=language,
+        language_help=language_help,
+        outcome=outcome,
+        note=note,
+        served_by=user,
+        created_by=user,
+        visitor=visitor,
+        idempotency_key=idempotency_key or None,
+    )
+    try:
+        with transaction.atomic():
+            visit.save()
+    except IntegrityError:
+        # Two requests with one key raced; the other one won.
+        return Visit.objects.get(hub=hub, idempotency_key=idempotency_key), False
+    visit.topics.set(topics)
+    return visit, True
+
+
+def visit_can_undo(*, visit: Visit, user: User) -> bool:
+    window = timedelta(seconds=getattr(settings, "VISIT_UNDO_SECONDS", 120))
+    return visit.created_by_id == user.pk and timezone.now() - visit.created_at <= window
+
+
+@transaction.atomic
+def visit_undo(*, visit: Visit, user: User) -> bool:
+    """Take back a visit just logged by mistake. Only its author, only for a short while, and only
+    while nothing hangs on it (a referral or a case)."""
+    if not visit_can_undo(visit=visit, user=user):
+        return False
+    if visit.referrals.exists() or visit.cases.exists():
+        return False
+    QueueEntry.objects.filter(visit=visit).update(visit=None)
+    visit.delete()
+    return True
+
+
+# The queue
+
+
+@transaction.atomic
+def queue_add(
+    *,
+    hub: Hub,
+    source: str = QueueEntry.Source.DESK,
+    language: Language | None = None,
+    topics: Iterable[Topic] = (),
+    first_name: str = "",
+    idempotency_key: str | None = None,
+) -> tuple[QueueEntry, bool]:
+    """Give the next ticket number of the day in this hub; returns ``(entry, created)``."""
+    # Lock the hub row: ticket numbers are handed out one at a time per hub.
+    Hub.objects.select_for_update().filter(pk=hub.pk).first()
+    if idempotency_key:
+        existing = QueueEntry.objects.filter(hub=hub, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    today = timezone.localdate()
+    last = QueueEntry.objects.filter(hub=hub, day=today).aggregate(last=Max("number"))["last"]
+    entry = QueueEntry.objects.create(
+        hub=hub,
+        day=today,
+        number=(last or 0) + 1,
+        source=source,
+        language=language,
+        first_name=first_name.strip(),
+        idempotency_key=idempotency_key or None,
+    )
+    entry.topics.set(topics)
+    return entry, True
+
+
+@transaction.atomic
+def queue_call_next(*, hub: Hub, user: User) -> QueueEntry | None:
+    """Call the longest-waiting ticket; two desks calling at once get two different tickets."""
+    entry = (
+        QueueEntry.objects.today(hub)
+        .waiting()
+        .order_by("number")
+        .select_for_update(skip_locked=True)
+        .first()
+    )
+    if entry is None:
+        return None
+    entry.status = QueueEntry.Status.CALLED
+    entry.called_at = timezone.now()
+    entry.served_by = user
+    entry.save(update_fields=["status", "called_at", "served_by"])
+    return entry
+
+
+_MOVES = {
+    QueueEntry.Status.CALLED: {QueueEntry.Status.WAITING},
+    QueueEntry.Status.SERVING: {QueueEntry.Status.WAITING, QueueEntry.Status.CALLED},
+    QueueEntry.Status.DONE: {QueueEntry.Status.CALLED, QueueEntry.Status.SERVING},
+    QueueEntry.Status.LEFT: {QueueEntry.Status.WAITING, QueueEntry.Status.CALLED},
+}
+
+
+@transaction.atomic
+def queue_entry_move(
+    *, entry: QueueEntry, status: str, user: User, outcome: str | None = None
+) -> QueueEntry:
+    """Move a ticket on: called → being served → done, or left. Done and left log the visit."""
+    entry = QueueEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status not in _MOVES.get(status, set()):
+        raise QueueMoveError
+    now = timezone.now()
+    entry.status = status
+    if status in (QueueEntry.Status.CALLED, QueueEntry.Status.SERVING):
+        entry.called_at = entry.called_at or now
+        entry.served_by = user
+    if status == QueueEntry.Status.SERVING:
+        entry.served_at = now
+    if status == QueueEntry.Status.DONE:
+        entry.served_at = entry.served_at or entry.called_at or now
+        entry.done_at = now
+    if status == QueueEntry.Status.LEFT:
+        entry.left_at = now
+    if status in (QueueEntry.Status.DONE, QueueEntry.Status.LEFT):
+        visit, _created = visit_log(
+            hub=entry.hub,
+            user=entry.served_by or user,
+            topics=entry.topics.all(),
+            language=entry.language,
+            outcome=VisitOutcome.LEFT
+            if status == QueueEntry.Status.LEFT
+            else (outcome or VisitOutcome.ADVICE),
+            visited_at=entry.created_at,
+            idempotency_key=f"queue-{entry.pk}",
+        )
+        entry.visit = visit
+    entry.save()
+    return entry
+
+
+# Visitors and consent
+
+
+@transaction.atomic
+def visitor_create(
+    *,
+    hub: Hub,
+    user: User,
+    consent_scopes: Iterable[str],
+    consent_language: str,
+    languages: Iterable[Language] = (),
+    visit: Visit | None = None,
+    **fields,
+) -> Visitor:
+    """Record a visitor. Without consent to keep a record, there is no record."""
+    scopes = set(consent_scopes)
+    if Consent.Scope.RECORD not in scopes:
+        raise ValueError("A visitor record needs the visitor's consent to keep it.")
+    visitor = Visitor.objects.create(hub=hub, created_by=user, **fields)
+    visitor.languages.set(languages)
+    now = timezone.now()
+    Consent.objects.bulk_create(
+        Consent(
+            visitor=visitor,
+            scope=scope,
+            given_at=now,
+            recorded_by=user,
+            language=consent_language,
+        )
+        for scope in Consent.Scope.values
+        if scope in scopes
+    )
+    if visit is not None and visit.hub_id == hub.pk and visit.visitor_id is None:
+        visit.visitor = visitor
+        visit.save(update_fields=["visitor"])
+    return visitor
+
+
+@transaction.atomic
+def visitor_update(
+    *, visitor: Visitor, languages: Iterable[Language] | None = None, **fields
+) -> Visitor:
+    for name, value in fields.items():
+        setattr(visitor, name, value)
+    visitor.save()
+    if languages is not None:
+        visitor.languages.set(languages)
+    return visitor
+
+
+@transaction.atomic
+def visitor_merge(*, keep: Visitor, duplicate: Visitor) -> Visitor:
+    """Fold a duplicate record into ``keep``: its visits, referrals, cases and consents move over,
+    empty fields are filled from it, and the duplicate is deleted."""
+    if keep.pk == duplicate.pk or keep.hub_id != duplicate.hub_id:
+        raise ValueError("Only two different records of the same hub can be merged.")
+    Visit.objects.filter(visitor=duplicate).update(visitor=keep)
+    Referral.objects.filter(visitor=duplicate).update(visitor=keep)
+    Case.objects.filter(visitor=duplicate).update(visitor=keep)
+    Consent.objects.filter(visitor=duplicate).update(visitor=keep)
+    for name in (
+        "phone",
+        "email",
+        "birth_year",
+        "gender",
+        "residence_status",
+        "arrival_year",
+        "municipality",
+    ):
+        if not getattr(keep, name) and getattr(duplicate, name):
+            setattr(keep, name, getattr(duplicate, name))
+    keep.save()
+    keep.languages.add(*duplicate.languages.all())
+    duplicate.delete()
+    return keep
+
+
+# Referrals
+
+REFERRAL_SALT = "visits.referral"
+
+
+def referral_token(referral: Referral) -> str:
+    return signing.dumps({"r": referral.pk, "k": referral.link_key}, salt=REFERRAL_SALT)
+
+
+def referral_from_token(token: str) -> Referral:
+    """The referral a partner's link points at. Raises ``signing.SignatureExpired`` for an old link
+    and ``signing.BadSignature`` for a tampered or revoked one."""
+    max_age = timedelta(days=getattr(settings, "REFERRAL_LINK_MAX_AGE_DAYS", 60))
+    data = signing.loads(token, salt=REFERRAL_SALT, max_age=max_age)
+    referral = (
+        Referral.objects.select_related("hub", "partner", "service", "language", "visitor")
+        .filter(pk=data.get("r"), link_key=data.get("k"))
+        .first()
+    )
+    if referral is None:
+        raise signing.BadSignature("unknown referral")
+    return referral
+
+
+def referral_link(referral: Referral) -> str:
+    return settings.SITE_URL + reverse("visits:partner_referral", args=[referral_token(referral)])
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    hub: Hub,
+    user: User,
+    partner: PartnerOrganisation,
+    service: PartnerService | None = None,
+    topics: Iterable[Topic] = (),
+    language: Language | None = None,
+    note: str = "",
+    visit: Visit | None = None,
+    visitor: Visitor | None = None,
+    notify_partner: bool = True,
+) -> Referral:
+    referral = Referral.objects.create(
+        hub=hub,
+        partner=partner,
+        service=service,
+        language=language,
+        note=note,
+        visit=visit,
+        visitor=visitor,
+        created_by=user,
+    )
+    referral.topics.set(topics)
+    if notify_partner and partner.email:
+        lang = settings.LANGUAGE_CODE
+        with translation.override(lang):
+            body = render_to_string(
+                "visits/email/referral_sent.txt",
+                {"referral": referral, "link": referral_link(referral), "hub": hub},
+            )
+            subject = translation.gettext("A referral from %(hub)s") % {"hub": hub.name}
+        message_enqueue(
+            key=f"referral-sent:{referral.pk}",
+            channel=Channel.EMAIL,
+            to=partner.email,
+            body=body,
+            subject=subject,
+            language=lang,
+            hub=hub,
+        )
+    return referral
+
+
+@transaction.atomic
+def referral_update(
+    *, referral: Referral, status: str, feedback: str | None = None, by_partner: bool = False
+) -> Referral:
+    now = timezone.now()
+    referral.status = status
+    if status == Referral.Status.ACCEPTED:
+        referral.accepted_at = referral.accepted_at or now
+    if status in (Referral.Status.COMPLETED, Referral.Status.NO_SHOW):
+        referral.accepted_at = referral.accepted_at or (
+            now if status == Referral.Status.COMPLETED else None
+        )
+        referral.closed_at = now
+    else:
+        referral.closed_at = None
+    if feedback is not None:
+        referral.partner_feedback = feedback
+    if by_partner:
+        referral.updated_by_partner_at = now
+    referral.save()
+    return referral
+
+
+# Cases
+
+
+@transaction.atomic
+def case_open(
+    *,
+    hub: Hub,
+    user: User,
+    topics: Iterable[Topic],
+    summary: str,
+    languages: Iterable[Language] = (),
+    urgency: str = "normal",
+    next_follow_up: date | None = None,
+    visit: Visit | None = None,
+    visitor: Visitor | None = None,
+) -> Case:
+    """Open a follow-up case; it waits in the hub's pool (status OPEN) until an advisor claims it."""
+    case = Case.objects.create(
+        hub=hub,
+        summary=summary,
+        urgency=urgency,
+        next_follow_up=next_follow_up,
+        opened_by=user,
+        visit=visit,
+        visitor=visitor or (visit.visitor if visit else None),
+    )
+    case.topics.set(topics)
+    case.languages.set(languages)
+    CaseNote.objects.create(case=case, author=user, kind=CaseNote.Kind.OPENED)
+    if visit is not None and visit.outcome != "case":
+        visit.outcome = VisitOutcome.CASE
+        visit.save(update_fields=["outcome"])
+    return case
+
+
+# Outreach
+
+
+@transaction.atomic
+def outreach_log(
+    *,
+    hub: Hub,
+    user: User,
+    place_kind: str,
+    place: str,
+    date: date,
+    head_count: int,
+    counts: dict[Topic, int],
+    staff: Iterable[User] = (),
+    partner: PartnerOrganisation | None = None,
+    note: str = "",
+) -> OutreachSession:
+    session = OutreachSession.objects.create(
+        hub=hub,
+        place_kind=place_kind,
+        place=place,
+        partner=partner,
+        date=date,
+        head_count=head_count,
+        note=note,
+        created_by=user,
+    )
+    session.staff.set(staff)
+    OutreachTopicCount.objects.bulk_create(
+        OutreachTopicCount(session=session, topic=topic, count=count)
+        for topic, count in counts.items()
+        if count
+    )
+    return session
+
+
+# The kiosk
+
+
+@transaction.atomic
+def hub_kiosk_update(*, hub: Hub, enabled: bool | None = None, rotate: bool = False) -> Hub:
+    if enabled is not None and hub.kiosk_enabled != enabled:
+        hub.kiosk_enabled = enabled
+        hub.save(update_fields=["kiosk_enabled"])
+    if rotate:
+        hub.rotate_kiosk_token()
+    return hub
+
+
+def display_token(hub: Hub) -> str:
+    """The lobby screen's secret: derived from the kiosk token, so rotating one rotates both."""
+    return salted_hmac("visits.display", hub.kiosk_token).hexdigest()[:32]
+
+
+def hub_for_display_token(token: str) -> Hub | None:
+    for hub in Hub.objects.filter(is_active=True):
+        if constant_time_compare(display_token(hub), token):
+            return hub
+    return None

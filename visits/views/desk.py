@@ -1,0 +1,153 @@
+"""The front desk's home: log a visit in seconds, undo it, and see the day at a glance."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kototori.access import Perm, has_perm, hub_ids_with, hub_permission_required
+
+from ..forms import VisitForm, new_key
+from ..models import QueueEntry, Visit, VisitOutcome
+from ..services import visit_can_undo, visit_log, visit_undo
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+    from kototori.models import Hub
+
+SESSION_LAST = "visits:last"
+
+
+def _remembered(request: HttpRequest, hub: Hub) -> dict:
+    """The channel and language used last at this hub: most visitors in a row share them."""
+    last = request.session.get(SESSION_LAST, {}).get(str(hub.pk), {})
+    return {"channel": last.get("channel", "walk_in"), "language": last.get("language")}
+
+
+def _remember(request: HttpRequest, hub: Hub, visit: Visit) -> None:
+    last = request.session.get(SESSION_LAST, {})
+    last[str(hub.pk)] = {"channel": visit.channel, "language": visit.language_id}
+    request.session[SESSION_LAST] = last
+
+
+def _fresh_form(request: HttpRequest, hub: Hub) -> VisitForm:
+    return VisitForm(initial={**_remembered(request, hub), "key": new_key()})
+
+
+def _today_stats(hub: Hub) -> dict:
+    today = timezone.localdate()
+    visits = Visit.objects.filter(hub=hub, day=today).aggregate(
+        total=Count("pk"),
+        referred=Count("pk", filter=Q(outcome=VisitOutcome.REFERRED)),
+        cases=Count("pk", filter=Q(outcome=VisitOutcome.CASE)),
+    )
+    waiting = QueueEntry.objects.today(hub).waiting().count()
+    return {**visits, "waiting": waiting}
+
+
+def _desk_context(request: HttpRequest, hub: Hub, form: VisitForm, **extra) -> dict:
+    recent = (
+        Visit.objects.filter(hub=hub, day=timezone.localdate())
+        .select_related("language")
+        .prefetch_related("topics")
+        .order_by("-created_at")[:8]
+    )
+    return {
+        "hub": hub,
+        "form": form,
+        "recent": recent,
+        "stats": _today_stats(hub),
+        "can_queue": has_perm(request, Perm.QUEUE_RUN, hub),
+        **extra,
+    }
+
+
+@hub_permission_required(Perm.VISIT_LOG)
+def desk(request: HttpRequest, hub: Hub) -> HttpResponse:
+    form = _fresh_form(request, hub)
+    return render(request, "visits/desk.html", _desk_context(request, hub, form))
+
+
+@require_POST
+@hub_permission_required(Perm.VISIT_LOG)
+def log_visit(request: HttpRequest, hub: Hub) -> HttpResponse:
+    form = VisitForm(request.POST)
+    if not form.is_valid():
+        template = "visits/desk.html#quick_log" if request.htmx else "visits/desk.html"
+        return render(request, template, _desk_context(request, hub, form), status=400)
+    data = form.cleaned_data
+    visit, created = visit_log(
+        hub=hub,
+        user=request.user,
+        topics=data["topics"],
+        channel=data["channel"],
+        language=data["language"],
+        language_help=data["language_help"],
+        outcome=data["outcome"],
+        note=data["note"],
+        visited_at=data["visited_at"],
+        idempotency_key=data["key"] or None,
+    )
+    _remember(request, hub, visit)
+    if not request.htmx:
+        messages.success(request, _("Visit logged."))
+        return redirect("visits:desk", hub=hub.slug)
+    context = _desk_context(
+        request, hub, _fresh_form(request, hub), logged=visit, logged_again=not created
+    )
+    return render(request, "visits/desk.html#quick_log", context)
+
+
+def _get_visit_for_user(request: HttpRequest, pk: int, perm: Perm = Perm.VISIT_LOG) -> Visit:
+    visit = (
+        Visit.objects.filter(pk=pk, hub__in=hub_ids_with(request, perm))
+        .select_related("hub", "language", "served_by")
+        .first()
+    )
+    if visit is None:
+        raise Http404
+    return visit
+
+
+@require_POST
+@hub_permission_required(Perm.VISIT_LOG)
+def undo_visit(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    visit = get_object_or_404(Visit, pk=pk, hub=hub)
+    undone = visit_undo(visit=visit, user=request.user)
+    if not request.htmx:
+        if undone:
+            messages.success(request, _("The visit was removed."))
+        else:
+            messages.error(request, _("This visit can no longer be undone."))
+        return redirect("visits:desk", hub=hub.slug)
+    context = _desk_context(request, hub, _fresh_form(request, hub), undone=undone)
+    return render(request, "visits/desk.html#quick_log", context)
+
+
+@hub_permission_required(Perm.VISIT_LOG)
+def visit_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    visit = get_object_or_404(
+        Visit.objects.select_related("language", "served_by").prefetch_related("topics"),
+        pk=pk,
+        hub=hub,
+    )
+    return render(
+        request,
+        "visits/visit_detail.html",
+        {
+            "hub": hub,
+            "visit": visit,
+            "can_undo": visit_can_undo(visit=visit, user=request.user),
+            "can_refer": has_perm(request, Perm.REFERRAL_MANAGE, hub),
+            "can_open_case": has_perm(request, Perm.CASE_OPEN, hub),
+            "can_record_visitor": has_perm(request, Perm.VISITOR_MANAGE, hub),
+        },
+    )

@@ -1,0 +1,142 @@
+"""Referrals to partners, and the partner's signed link that closes the loop without an account."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from kototori.access import Perm, hub_permission_required, public
+from kototori.ratelimit import rate_limit
+
+from ..forms import ReferralForm, ReferralStatusForm
+from ..models import Referral, Visit, Visitor, VisitOutcome
+from ..services import referral_create, referral_from_token, referral_link, referral_update
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+    from kototori.models import Hub
+
+
+@hub_permission_required(Perm.REFERRAL_MANAGE)
+def referral_list(request: HttpRequest, hub: Hub) -> HttpResponse:
+    status = request.GET.get("status", "")
+    referrals = Referral.objects.filter(hub=hub).select_related("partner", "service")
+    if status in Referral.Status.values:
+        referrals = referrals.filter(status=status)
+    return render(
+        request,
+        "visits/referral_list.html",
+        {
+            "hub": hub,
+            "referrals": referrals[:100],
+            "status": status,
+            "statuses": Referral.Status.choices,
+        },
+    )
+
+
+@hub_permission_required(Perm.REFERRAL_MANAGE)
+def referral_create_view(request: HttpRequest, hub: Hub) -> HttpResponse:
+    source = request.POST if request.method == "POST" else request.GET
+    visit = visitor = None
+    if str(source.get("visit", "")).isdigit():
+        visit = Visit.objects.filter(pk=source["visit"], hub=hub).first()
+    if str(source.get("visitor", "")).isdigit():
+        visitor = Visitor.objects.filter(pk=source["visitor"], hub=hub).first()
+    initial = {}
+    if visit is not None:
+        initial = {"topics": list(visit.topics.all()), "language": visit.language}
+    form = ReferralForm(request.POST or None, hub=hub, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        referral = referral_create(
+            hub=hub,
+            user=request.user,
+            visit=visit,
+            visitor=visitor or (visit.visitor if visit else None),
+            **form.cleaned_data,
+        )
+        if visit is not None and visit.outcome == VisitOutcome.ADVICE:
+            visit.outcome = VisitOutcome.REFERRED
+            visit.save(update_fields=["outcome"])
+        messages.success(
+            request, _("Referral sent to %(partner)s.") % {"partner": referral.partner}
+        )
+        return redirect("visits:referral_detail", hub=hub.slug, pk=referral.pk)
+    return render(
+        request,
+        "visits/referral_form.html",
+        {"hub": hub, "form": form, "visit": visit, "visitor": visitor},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@hub_permission_required(Perm.REFERRAL_MANAGE)
+def referral_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    referral = get_object_or_404(
+        Referral.objects.select_related("partner", "service", "language", "created_by"),
+        pk=pk,
+        hub=hub,
+    )
+    form = ReferralStatusForm(
+        request.POST or None,
+        initial={"status": referral.status, "feedback": referral.partner_feedback},
+    )
+    if request.method == "POST" and form.is_valid():
+        referral_update(
+            referral=referral,
+            status=form.cleaned_data["status"],
+            feedback=form.cleaned_data["feedback"],
+        )
+        messages.success(request, _("Saved."))
+        return redirect("visits:referral_detail", hub=hub.slug, pk=referral.pk)
+    return render(
+        request,
+        "visits/referral_detail.html",
+        {
+            "hub": hub,
+            "referral": referral,
+            "topics": list(referral.topics.all()),
+            "form": form,
+            "link": referral_link(referral),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+@public
+@rate_limit("partner-link", settings.KIOSK_RATE_LIMIT)
+def partner_referral(request: HttpRequest, token: str) -> HttpResponse:
+    """What a partner sees from the link: this one referral's minimum data, and a status form."""
+    try:
+        referral = referral_from_token(token)
+    except signing.SignatureExpired:
+        return render(request, "visits/partner_link_invalid.html", {"expired": True}, status=410)
+    except signing.BadSignature:
+        return render(request, "visits/partner_link_invalid.html", {"expired": False}, status=404)
+    form = ReferralStatusForm(
+        request.POST or None,
+        initial={"status": referral.status, "feedback": referral.partner_feedback},
+    )
+    if request.method == "POST" and form.is_valid():
+        referral_update(
+            referral=referral,
+            status=form.cleaned_data["status"],
+            feedback=form.cleaned_data["feedback"],
+            by_partner=True,
+        )
+        messages.success(request, _("Thank you. The hub can now see the update."))
+        return redirect("visits:partner_referral", token=token)
+    return render(
+        request,
+        "visits/partner_referral.html",
+        {"referral": referral, "topics": list(referral.topics.all()), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

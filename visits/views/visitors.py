@@ -1,0 +1,179 @@
+"""Consented visitor records: record with consent, search, read (always logged), edit, merge."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from kototori.access import Perm, has_perm, hub_ids_with, hub_permission_required
+from kototori.audit import log_person_access
+
+from ..forms import ConsentForm, MergeForm, VisitorForm, VisitorSearchForm
+from ..models import Consent, Visit, Visitor
+from ..services import visitor_create, visitor_merge, visitor_update
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+    from kototori.models import Hub
+
+SEARCH_LIMIT = 25
+
+# What the staff member reads out or shows the visitor before recording them. Bump
+# CONSENT_TEXT_VERSION in models.py whenever these change.
+CONSENT_TEXTS = {
+    Consent.Scope.RECORD: gettext_lazy(
+        "We keep your first name, how to reach you and your languages so that we can help you "
+        "again. Only the hub's staff and the advisor who helps you can see them. You can ask to "
+        "see or delete them at any time."
+    ),
+    Consent.Scope.REMINDERS: gettext_lazy(
+        "We may send you reminders about your appointments by text message or e-mail."
+    ),
+    Consent.Scope.REPORTING: gettext_lazy(
+        "Your birth year, gender, residence status, year of arrival and municipality are used "
+        "only in anonymous statistics."
+    ),
+}
+
+
+def _get_visitor_for_user(request: HttpRequest, pk: int, perm: Perm = Perm.VISITOR_VIEW) -> Visitor:
+    visitor = (
+        Visitor.objects.filter(pk=pk, hub__in=hub_ids_with(request, perm))
+        .select_related("hub", "created_by")
+        .first()
+    )
+    if visitor is None:
+        raise Http404
+    return visitor
+
+
+@hub_permission_required(Perm.VISITOR_VIEW)
+def visitor_list(request: HttpRequest, hub: Hub) -> HttpResponse:
+    """Search only: no list of everyone. Each person shown is written to the access log."""
+    form = VisitorSearchForm(request.GET or None)
+    results: list[Visitor] = []
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = list(
+            Visitor.objects.filter(hub=hub)
+            .search(form.cleaned_data["q"])
+            .prefetch_related("languages")[:SEARCH_LIMIT]
+        )
+        log_person_access(request, hub=hub, subjects=results, purpose="search")
+    return render(
+        request,
+        "visits/visitor_list.html",
+        {
+            "hub": hub,
+            "form": form,
+            "results": results,
+            "can_manage": has_perm(request, Perm.VISITOR_MANAGE, hub),
+        },
+    )
+
+
+@hub_permission_required(Perm.VISITOR_MANAGE)
+def visitor_create_view(request: HttpRequest, hub: Hub) -> HttpResponse:
+    visit = None
+    visit_id = request.GET.get("visit") or request.POST.get("visit")
+    if visit_id and str(visit_id).isdigit():
+        visit = Visit.objects.filter(pk=visit_id, hub=hub).first()
+    form = VisitorForm(request.POST or None, prefix="visitor")
+    consent_form = ConsentForm(
+        request.POST or None, prefix="consent", initial={"language": get_language()}
+    )
+    form_valid = request.method == "POST" and form.is_valid()
+    if request.method == "POST" and consent_form.is_valid() and form_valid:
+        data = dict(form.cleaned_data)
+        languages = data.pop("languages")
+        visitor = visitor_create(
+            hub=hub,
+            user=request.user,
+            consent_scopes=consent_form.cleaned_data["scopes"],
+            consent_language=consent_form.cleaned_data["language"],
+            languages=languages,
+            visit=visit,
+            **data,
+        )
+        messages.success(request, _("The visitor record was made, with their consent."))
+        return redirect("visits:visitor_detail", hub=hub.slug, pk=visitor.pk)
+    return render(
+        request,
+        "visits/visitor_form.html",
+        {
+            "hub": hub,
+            "form": form,
+            "consent_form": consent_form,
+            "consent_texts": [(scope.label, CONSENT_TEXTS[scope]) for scope in Consent.Scope],
+            "visit": visit,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@hub_permission_required(Perm.VISITOR_VIEW)
+def visitor_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    visitor = _get_visitor_for_user(request, pk)
+    if visitor.hub_id != hub.pk:
+        raise Http404
+    log_person_access(request, hub=visitor.hub, subjects=[visitor], purpose="record")
+    visits = visitor.visits.select_related("language").prefetch_related("topics")[:20]
+    return render(
+        request,
+        "visits/visitor_detail.html",
+        {
+            "hub": hub,
+            "visitor": visitor,
+            "languages": list(visitor.languages.all()),
+            "consents": list(visitor.consents.select_related("recorded_by")),
+            "visits": visits,
+            "referrals": visitor.referrals.select_related("partner", "service")[:20],
+            "cases": visitor.cases.all()[:20],
+            "can_manage": has_perm(request, Perm.VISITOR_MANAGE, hub),
+            "merge_form": MergeForm(),
+        },
+    )
+
+
+@hub_permission_required(Perm.VISITOR_MANAGE)
+def visitor_edit(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    visitor = _get_visitor_for_user(request, pk, Perm.VISITOR_MANAGE)
+    if visitor.hub_id != hub.pk:
+        raise Http404
+    log_person_access(request, hub=hub, subjects=[visitor], purpose="edit")
+    form = VisitorForm(request.POST or None, instance=visitor, prefix="visitor")
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        languages = data.pop("languages")
+        visitor_update(visitor=Visitor.objects.get(pk=visitor.pk), languages=languages, **data)
+        messages.success(request, _("Saved."))
+        return redirect("visits:visitor_detail", hub=hub.slug, pk=visitor.pk)
+    return render(
+        request,
+        "visits/visitor_edit.html",
+        {"hub": hub, "visitor": visitor, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@hub_permission_required(Perm.VISITOR_MANAGE)
+def visitor_merge_view(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    keep = _get_visitor_for_user(request, pk, Perm.VISITOR_MANAGE)
+    if keep.hub_id != hub.pk or request.method != "POST":
+        raise Http404
+    form = MergeForm(request.POST)
+    duplicate = None
+    if form.is_valid():
+        duplicate = Visitor.objects.filter(hub=hub, pk=form.cleaned_data["duplicate"]).first()
+    if duplicate is None or duplicate.pk == keep.pk:
+        messages.error(request, _("No other record with that number in this hub."))
+        return redirect("visits:visitor_detail", hub=hub.slug, pk=keep.pk)
+    log_person_access(request, hub=hub, subjects=[keep, duplicate], purpose="merge")
+    visitor_merge(keep=keep, duplicate=duplicate)
+    messages.success(request, _("The two records are now one."))
+    return redirect("visits:visitor_detail", hub=hub.slug, pk=keep.pk)
