@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -310,7 +310,6 @@ def feedback_report(request: HttpRequest, hub: Hub) -> HttpResponse:
             n=Count("id"),
             events=Count("event", distinct=True),
             **{q: Avg(q) for q in QUESTIONS},
-            happy=Count("id", filter=Q(enjoyed=Feedback.Score.HAPPY)),
         )
         .order_by("event__kind")
     )
