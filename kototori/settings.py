@@ -153,6 +153,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "kototori.tasks.deliver_messages",
         "schedule": timedelta(minutes=1),
     },
+    "event-reminders": {
+        "task": "events.tasks.send_event_reminders",
+        "schedule": timedelta(minutes=10),
+    },
     "advisors-stale-claims": {
         "task": "advisors.tasks.process_stale_claims",
         "schedule": timedelta(hours=1),
