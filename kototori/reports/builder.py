@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import charts
@@ -167,13 +168,12 @@ def build_report(*, hub_ids: list[int], period: Period, suppress: bool, scope: s
 
     previous = period.previous()
     sections = []
-    for spec in sorted(SECTIONS.values(), key=lambda s: s.order):
-        current = spec.provider(hub_ids, period)
-        before = {f.key: f for f in spec.provider(hub_ids, previous)}
-        tables = [_merge(figures, before.get(figures.key)) for figures in current]
-        if suppress:
-            suppress_all(tables)
-        sections.append(Section(key=spec.key, title=str(spec.title), tables=tables))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Room for the hash joins and aggregates of a year of visits without spilling.
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        sections = _build_sections(hub_ids, period, previous, suppress)
     return Report(
         scope=scope,
         hub_ids=hub_ids,
@@ -183,3 +183,17 @@ def build_report(*, hub_ids: list[int], period: Period, suppress: bool, scope: s
         sections=sections,
         dimensions=_dimensions(sections),
     )
+
+
+def _build_sections(
+    hub_ids: list[int], period: Period, previous: Period, suppress: bool
+) -> list[Section]:
+    sections = []
+    for spec in sorted(SECTIONS.values(), key=lambda s: s.order):
+        current = spec.provider(hub_ids, period)
+        before = {f.key: f for f in spec.provider(hub_ids, previous)}
+        tables = [_merge(figures, before.get(figures.key)) for figures in current]
+        if suppress:
+            suppress_all(tables)
+        sections.append(Section(key=spec.key, title=str(spec.title), tables=tables))
+    return sections

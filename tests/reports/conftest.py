@@ -12,13 +12,13 @@ def fixed_section():
         if period.start.month == 10:
             values = [
                 ("walk_in", "Walk-in", 120),
-                ("phone", "Phone", 3),
+                ("phone", "Telephone", 3),
                 ("outreach", "Outreach", 30),
             ]
         else:
             values = [
                 ("walk_in", "Walk-in", 100),
-                ("phone", "Phone", 20),
+                ("phone", "Telephone", 20),
                 ("outreach", "Outreach", 2),
             ]
         return [

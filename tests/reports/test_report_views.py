@@ -22,7 +22,7 @@ def _cells(html: str, label: str) -> str:
 def test_a_hub_manager_sees_full_figures_on_screen(client_for, hub, fixed_section):
     manager = client_for(Role.MANAGER, hub)
     html = manager.get(reverse("reports:report"), OCT).content.decode()
-    assert '<td class="num">3</td>' in _cells(html, "Phone")
+    assert '<td class="num">3</td>' in _cells(html, "Telephone")
 
 
 def test_a_funder_sees_small_cells_withheld_and_their_complement_too(
@@ -32,7 +32,7 @@ def test_a_funder_sees_small_cells_withheld_and_their_complement_too(
     response = funder.get(reverse("reports:report"), OCT)
     html = response.content.decode()
     assert response.status_code == 200
-    phone = _cells(html, "Phone")
+    phone = _cells(html, "Telephone")
     assert "&lt;5" in phone and ">3<" not in phone
     # Phone (3) alone would be total − others: the next smallest cell (Outreach 30) is withheld too.
     assert "&lt;5" in _cells(html, "Outreach")
@@ -61,7 +61,7 @@ def test_csv_export_is_suppressed_even_for_a_manager(client_for, hub, fixed_sect
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     by_label = {r[2]: r for r in rows if len(r) > 3 and r[1] == "Visits by channel"}
     assert by_label["Walk-in"][3] == "120"
-    assert by_label["Phone"][3] == "<5"
+    assert by_label["Telephone"][3] == "<5"
     assert by_label["All visits"][3] == "153"
     assert response["Content-Disposition"].endswith('.csv"')
 
@@ -73,7 +73,7 @@ def test_xlsx_export_keeps_numbers_as_numbers(client_for, hub, fixed_section):
     sheet = workbook["Test section"]
     values = {row[1]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert values["Walk-in"] == 120 and isinstance(values["Walk-in"], int)
-    assert values["Phone"] == "<5"
+    assert values["Telephone"] == "<5"
     assert sheet["A1"].font.bold
 
 
