@@ -44,6 +44,7 @@ class EventForm(forms.ModelForm):
             "place",
             "capacity",
             "registration_required",
+            "training",
             "languages",
             "partners",
             "organisers",
@@ -60,6 +61,7 @@ class EventForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.hub = hub
         self.fields["languages"].queryset = Language.objects.all()
+        self.fields["training"].queryset = self.fields["training"].queryset.filter(is_active=True)
         self.fields["partners"].queryset = PartnerOrganisation.objects.filter(
             hubs_served=hub, is_active=True
         )
@@ -238,6 +240,23 @@ class WalkInForm(forms.Form):
             group=data["group"],
             language=language,
         )
+
+
+class AdvisorAttendeeForm(forms.Form):
+    """Add an advisor of the hub to a training event (they came)."""
+
+    user = forms.ModelChoiceField(label=_("Advisor"), queryset=None)
+
+    def __init__(self, *args, hub: Hub, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from kototori.models import Role, User
+
+        self.fields["user"].queryset = User.objects.filter(
+            memberships__in=Membership.objects.active().filter(
+                hub=hub, role__in=[Role.ADVISOR, Role.EXPERT]
+            )
+        ).distinct()
+        self.fields["user"].label_from_instance = lambda user: user.get_full_name()
 
 
 class HeadCountForm(forms.Form):

@@ -138,6 +138,15 @@ class Event(models.Model):
         verbose_name=_("co-organising partners"),
     )
     registration_required = models.BooleanField(_("registration needed"), default=True)
+    training = models.ForeignKey(
+        "advisors.Training",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("advisor training"),
+        help_text=_("For advisor trainings: checking an advisor in records the training as done."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )

@@ -169,7 +169,9 @@ def registration_create(
             registration.save()
     except IntegrityError:  # the same token from another process; the lock makes this rare
         return Registration.objects.get(token=registration.token), False
-    if not walk_in:
+    if walk_in:
+        _training_completion_if_linked(registration)
+    else:
         _message(
             registration,
             "confirmed" if registration.status == Registration.Status.CONFIRMED else "waiting",
@@ -369,8 +371,22 @@ def attendance_split(event: Event) -> dict[str, int]:
 
 
 def _training_completion_if_linked(registration: Registration) -> None:
-    """Advisor trainings: a checked-in advisor has completed the training (advisors app)."""
-    return None
+    """Advisor trainings: an advisor checked in has completed the training (advisors app)."""
+    event = registration.event
+    if not (
+        event.training_id
+        and registration.user_id
+        and registration.attendance == Registration.Attendance.CAME
+    ):
+        return
+    from advisors.services import training_completion_record
+
+    training_completion_record(
+        user=registration.user,
+        training=event.training,
+        completed_on=timezone.localtime(event.starts_at).date(),
+        event_id=event.pk,
+    )
 
 
 # Feedback

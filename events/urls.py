@@ -22,6 +22,7 @@ staff_patterns = [
     path("<int:pk>/check-in/<int:rid>/", staff.checkin_mark, name="checkin_mark"),
     path("<int:pk>/walk-in/", staff.walk_in, name="walk_in"),
     path("<int:pk>/head-count/", staff.head_count, name="head_count"),
+    path("<int:pk>/advisor/", staff.advisor_attended, name="advisor_attended"),
     path("<int:pk>/no-shows/", staff.no_shows, name="no_shows"),
 ]
 

@@ -18,6 +18,7 @@ from kototori.access import Perm, has_perm, hub_permission_required
 from kototori.audit import log_person_access
 
 from ..forms import (
+    AdvisorAttendeeForm,
     AttendanceForm,
     EventForm,
     HeadCountForm,
@@ -28,6 +29,7 @@ from ..forms import (
 from ..models import QUESTIONS, Event, Feedback, Kind, Registration, Status
 from ..services import (
     RegistrationClosed,
+    SignUp,
     attendance_split,
     event_cancel,
     event_head_count_set,
@@ -210,6 +212,8 @@ def _checkin_context(request: HttpRequest, hub: Hub, event: Event, **extra) -> d
         "registrations": registrations,
         "split": attendance_split(event),
         "walk_in_form": extra.pop("walk_in_form", None) or WalkInForm(),
+        "advisor_form": extra.pop("advisor_form", None)
+        or (AdvisorAttendeeForm(hub=hub) if event.training_id else None),
         "head_count_form": extra.pop("head_count_form", None)
         or HeadCountForm(
             initial={
@@ -266,6 +270,36 @@ def walk_in(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
         request,
         "events/staff/checkin.html",
         _checkin_context(request, hub, event, walk_in_form=form),
+        status=400,
+    )
+
+
+@require_POST
+@hub_permission_required(Perm.EVENT_CHECKIN)
+def advisor_attended(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    """A training event: an advisor of the hub came; their training completion is recorded."""
+    event = _get_event_for_user(request, hub, pk)
+    form = AdvisorAttendeeForm(request.POST, hub=hub)
+    if event.training_id and form.is_valid():
+        user = form.cleaned_data["user"]
+        existing = event.registrations.filter(user=user).first()
+        if existing is not None:
+            registration_attendance_set(
+                registration=existing, attendance=Registration.Attendance.CAME
+            )
+        else:
+            registration_create(
+                event=event,
+                signup=SignUp(name=user.get_full_name(), language=user.preferred_language),
+                walk_in=True,
+                user=user,
+            )
+        messages.success(request, _("Checked in; the training is recorded as completed."))
+        return redirect("events:checkin", hub=hub.slug, pk=pk)
+    return render(
+        request,
+        "events/staff/checkin.html",
+        _checkin_context(request, hub, event, advisor_form=form),
         status=400,
     )
 
