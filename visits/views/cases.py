@@ -36,7 +36,7 @@ def case_create(request: HttpRequest, hub: Hub) -> HttpResponse:
             "topics": list(visit.topics.all()),
             "languages": [visit.language] if visit.language else [],
         }
-    form = CaseForm(request.POST or None, initial=initial)
+    form = CaseForm(request.POST if request.method == "POST" else None, initial=initial)
     form.fields["languages"].queryset = Language.objects.all()
     if request.method == "POST" and form.is_valid():
         case = case_open(
@@ -80,7 +80,7 @@ def outreach_list(request: HttpRequest, hub: Hub) -> HttpResponse:
 
 @hub_permission_required(Perm.OUTREACH_LOG)
 def outreach_create(request: HttpRequest, hub: Hub) -> HttpResponse:
-    form = OutreachForm(request.POST or None, hub=hub)
+    form = OutreachForm(request.POST if request.method == "POST" else None, hub=hub)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         outreach_log(

@@ -63,7 +63,9 @@ def kiosk_checkin(request: HttpRequest, token: str, lang: str) -> HttpResponse:
     if lang not in settings.VISITOR_LANGUAGES:
         raise Http404
     with translation.override(lang):
-        form = KioskForm(request.POST or None, initial={"key": new_key()})
+        form = KioskForm(
+            request.POST if request.method == "POST" else None, initial={"key": new_key()}
+        )
         context = {"hub": hub, "token": token, "lang": lang, "form": form}
         if request.method == "POST":
             if not form.is_valid():

@@ -163,7 +163,9 @@ def screen(request: HttpRequest, token: str) -> HttpResponse:
 
 @hub_permission_required(Perm.HUB_MANAGE)
 def kiosk_settings(request: HttpRequest, hub: Hub) -> HttpResponse:
-    form = KioskSettingsForm(request.POST or None, initial={"enabled": hub.kiosk_enabled})
+    form = KioskSettingsForm(
+        request.POST if request.method == "POST" else None, initial={"enabled": hub.kiosk_enabled}
+    )
     if request.method == "POST":
         if "rotate" in request.POST:
             hub_kiosk_update(hub=hub, rotate=True)

@@ -53,7 +53,9 @@ def referral_create_view(request: HttpRequest, hub: Hub) -> HttpResponse:
     initial = {}
     if visit is not None:
         initial = {"topics": list(visit.topics.all()), "language": visit.language}
-    form = ReferralForm(request.POST or None, hub=hub, initial=initial)
+    form = ReferralForm(
+        request.POST if request.method == "POST" else None, hub=hub, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         referral = referral_create(
             hub=hub,
@@ -85,7 +87,7 @@ def referral_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
         hub=hub,
     )
     form = ReferralStatusForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"status": referral.status, "feedback": referral.partner_feedback},
     )
     if request.method == "POST" and form.is_valid():
@@ -122,7 +124,7 @@ def partner_referral(request: HttpRequest, token: str) -> HttpResponse:
     except signing.BadSignature:
         return render(request, "visits/partner_link_invalid.html", {"expired": False}, status=404)
     form = ReferralStatusForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"status": referral.status, "feedback": referral.partner_feedback},
     )
     if request.method == "POST" and form.is_valid():

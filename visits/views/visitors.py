@@ -83,9 +83,11 @@ def visitor_create_view(request: HttpRequest, hub: Hub) -> HttpResponse:
     visit_id = request.GET.get("visit") or request.POST.get("visit")
     if visit_id and str(visit_id).isdigit():
         visit = Visit.objects.filter(pk=visit_id, hub=hub).first()
-    form = VisitorForm(request.POST or None, prefix="visitor")
+    form = VisitorForm(request.POST if request.method == "POST" else None, prefix="visitor")
     consent_form = ConsentForm(
-        request.POST or None, prefix="consent", initial={"language": get_language()}
+        request.POST if request.method == "POST" else None,
+        prefix="consent",
+        initial={"language": get_language()},
     )
     form_valid = request.method == "POST" and form.is_valid()
     if request.method == "POST" and consent_form.is_valid() and form_valid:
@@ -146,7 +148,9 @@ def visitor_edit(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     if visitor.hub_id != hub.pk:
         raise Http404
     log_person_access(request, hub=hub, subjects=[visitor], purpose="edit")
-    form = VisitorForm(request.POST or None, instance=visitor, prefix="visitor")
+    form = VisitorForm(
+        request.POST if request.method == "POST" else None, instance=visitor, prefix="visitor"
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         languages = data.pop("languages")
