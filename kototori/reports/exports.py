@@ -10,13 +10,21 @@ from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 if TYPE_CHECKING:
     from .builder import Report
 
 
 def _header() -> list[str]:
-    return [_("Section"), _("Table"), _("Row"), _("This period"), _("Previous period"), _("Change")]
+    return [
+        _("Section"),
+        _("Table"),
+        _("Row"),
+        _("This period"),
+        _("Previous period"),
+        pgettext("between two periods", "Difference"),
+    ]
 
 
 def report_rows(report: Report):
@@ -64,7 +72,15 @@ def to_xlsx(report: Report) -> bytes:
             title = title[:28] + f"-{len(used)}"
         used.add(title)
         sheet = workbook.create_sheet(title)
-        sheet.append([_("Table"), _("Row"), _("This period"), _("Previous period"), _("Change")])
+        sheet.append(
+            [
+                _("Table"),
+                _("Row"),
+                _("This period"),
+                _("Previous period"),
+                pgettext("between two periods", "Difference"),
+            ]
+        )
         for cell in sheet[1]:
             cell.font, cell.fill = bold, fill
             cell.alignment = Alignment(horizontal="center")

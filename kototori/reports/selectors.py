@@ -52,10 +52,10 @@ def median_minutes(qs: QuerySet, start: str, end: str) -> tuple[float | None, in
         output_field=IntegerField(),
     )
     if connection.vendor != "postgresql":  # SQLite stores datetimes as text: the embedded run only
-        minutes = Cast(
-            (Func(F(end), function="julianday") - Func(F(start), function="julianday")) * 1440,
-            IntegerField(),
+        days = Func(F(end), function="julianday", output_field=FloatField()) - Func(
+            F(start), function="julianday", output_field=FloatField()
         )
+        minutes = Cast(days * 1440, IntegerField())
     histogram = list(
         qs.filter(**{f"{start}__isnull": False, f"{end}__isnull": False})
         .annotate(minutes=minutes)
@@ -314,3 +314,200 @@ def cases_section(hub_ids: list[int], period: Period) -> list[Figures]:
 
 def _sum_or_zero(qs: QuerySet, field: str) -> int:
     return qs.aggregate(total=Sum(field))["total"] or 0
+
+
+def _hours(value) -> float:
+    """A sum of hours (Decimal) or of durations (timedelta) as hours with one decimal."""
+    if value is None:
+        return 0.0
+    if hasattr(value, "total_seconds"):
+        return round(value.total_seconds() / 3600, 1)
+    return round(float(value), 1)
+
+
+@section("advisors", gettext_lazy("Community advisors"), order=40)
+def advisors_section(hub_ids: list[int], period: Period) -> list[Figures]:
+    from django.db.models import OuterRef, Subquery
+
+    from advisors.models import (
+        AdvisorProfile,
+        HoursEntry,
+        PathwayOutcome,
+        PathwayStep,
+        ShiftSignup,
+        Stage,
+        TrainingCompletion,
+    )
+
+    # The stage each advisor was in at the end of the period, from the dated pathway moves.
+    stage_then = Subquery(
+        PathwayStep.objects.filter(advisor=OuterRef("pk"), on__lte=period.end)
+        .order_by("-on", "-pk")
+        .values("stage")[:1]
+    )
+    advisors = AdvisorProfile.objects.filter(hubs__in=hub_ids).distinct()
+    by_stage = dict(
+        AdvisorProfile.objects.filter(pk__in=advisors.values("pk"))
+        .annotate(stage_then=stage_then)
+        .exclude(stage_then=None)
+        .values_list("stage_then")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    completions = TrainingCompletion.objects.filter(
+        user__advisor_profile__hubs__in=hub_ids,
+        completed_on__gte=period.start,
+        completed_on__lte=period.end,
+    ).distinct()
+    training_names = dict(completions.values_list("training_id", "training__name").distinct())
+    outcomes = PathwayOutcome.objects.filter(
+        advisor__in=advisors.values("pk"), started_on__gte=period.start, started_on__lte=period.end
+    )
+    manual_hours = HoursEntry.objects.filter(
+        hub_id__in=hub_ids, on__gte=period.start, on__lte=period.end
+    ).aggregate(total=Sum("hours"))["total"]
+    shift_hours = ShiftSignup.objects.filter(
+        shift__hub_id__in=hub_ids,
+        shift__starts_at__gte=period.start_dt,
+        shift__starts_at__lt=period.end_dt,
+    ).aggregate(total=Sum(F("shift__ends_at") - F("shift__starts_at")))["total"]
+    hours_from_shifts, hours_by_hand = _hours(shift_hours), _hours(manual_hours)
+    return [
+        Figures(
+            key="advisors_by_stage",
+            title=_("Advisors by pathway stage at the end of the period"),
+            values=[(k, str(label), by_stage.get(k, 0)) for k, label in Stage.choices],
+            total=sum(by_stage.values()),
+            total_label=_("All advisors"),
+            additive=True,
+        ),
+        Figures(
+            key="trainings_completed",
+            title=_("Trainings completed"),
+            values=_grouped(completions, "training_id", training_names),
+        ),
+        Figures(
+            key="volunteer_hours",
+            title=_("Volunteer hours"),
+            values=[
+                ("shifts", _("On shifts"), hours_from_shifts),
+                ("manual", _("Other volunteering"), hours_by_hand),
+            ],
+            total=round(hours_from_shifts + hours_by_hand, 1),
+            total_label=_("All hours"),
+            counts_people=False,
+            unit="h",
+        ),
+        Figures(
+            key="pathway_outcomes",
+            title=_("Pathway outcomes started"),
+            values=_grouped(
+                outcomes,
+                "kind",
+                dict(PathwayOutcome.Kind.choices),
+                order=list(PathwayOutcome.Kind.values),
+            ),
+            total=outcomes.count(),
+            total_label=_("All outcomes"),
+            additive=True,
+        ),
+    ]
+
+
+@section("experts", gettext_lazy("Experience experts"), order=50)
+def experts_section(hub_ids: list[int], period: Period) -> list[Figures]:
+    from advisors.models import Assignment
+
+    done = Assignment.objects.filter(
+        hub_id__in=hub_ids,
+        status=Assignment.Status.DONE,
+        starts_at__gte=period.start_dt,
+        starts_at__lt=period.end_dt,
+    )
+    totals = done.aggregate(n=Count("pk"), audience=Sum("audience_size"), hours=Sum("hours"))
+    return [
+        Figures(
+            key="expert_assignments",
+            title=_("Assignments done, by kind"),
+            values=_grouped(
+                done, "kind", dict(Assignment.Kind.choices), order=list(Assignment.Kind.values)
+            ),
+            total=totals["n"],
+            total_label=_("All assignments done"),
+            counts_people=False,
+        ),
+        Figures(
+            key="expert_audience",
+            title=_("People reached by experience experts"),
+            values=[("hours", _("Hours of speaking"), _hours(totals["hours"]))],
+            total=totals["audience"] or 0,
+            total_label=_("Audience, people"),
+        ),
+    ]
+
+
+@section("events", gettext_lazy("Events"), order=60)
+def events_section(hub_ids: list[int], period: Period) -> list[Figures]:
+    from django.db.models import Avg
+
+    from events.models import Event, Feedback, Kind, Registration
+    from events.models import Status as EventStatus
+
+    held = Event.objects.filter(
+        hub_id__in=hub_ids,
+        status=EventStatus.PUBLISHED,
+        starts_at__gte=period.start_dt,
+        starts_at__lt=period.end_dt,
+    )
+    came = Registration.objects.filter(event__in=held, attendance=Registration.Attendance.CAME)
+    by_group = dict(came.values_list("group").annotate(n=Sum("party_size")).order_by())
+    counted = held.aggregate(
+        newcomers=Sum("head_count_newcomers"), residents=Sum("head_count_residents")
+    )
+    newcomers = (by_group.get("newcomer") or 0) + (counted["newcomers"] or 0)
+    residents = (by_group.get("resident") or 0) + (counted["residents"] or 0)
+    unknown = by_group.get("unknown") or 0
+    feedback = Feedback.objects.filter(event__in=held).aggregate(
+        n=Count("pk"),
+        enjoyed=Avg("enjoyed"),
+        met_people=Avg("met_people"),
+        come_again=Avg("come_again"),
+    )
+
+    def score(value):
+        # An average of fewer than five answers could describe one person: not published.
+        return round(float(value), 2) if value is not None and feedback["n"] >= 5 else None
+
+    return [
+        Figures(
+            key="events_held",
+            title=_("Events held, by kind"),
+            values=_grouped(held, "kind", dict(Kind.choices), order=list(Kind.values)),
+            total=held.count(),
+            total_label=_("All events"),
+            counts_people=False,
+        ),
+        Figures(
+            key="event_participants",
+            title=_("Participants: newcomers and long-term residents"),
+            values=[
+                ("newcomer", _("New in Finland"), newcomers),
+                ("resident", _("Long-term residents"), residents),
+                ("unknown", _("Did not say"), unknown),
+            ],
+            total=newcomers + residents + unknown,
+            total_label=_("All participants"),
+            additive=True,
+        ),
+        Figures(
+            key="event_feedback",
+            title=_("Feedback, average score 1–3"),
+            values=[
+                ("enjoyed", _("Liked the event"), score(feedback["enjoyed"])),
+                ("met_people", _("Met new people"), score(feedback["met_people"])),
+                ("come_again", _("Would come again"), score(feedback["come_again"])),
+            ],
+            counts_people=False,
+            chart="none",
+        ),
+    ]

@@ -139,3 +139,66 @@ def test_the_report_runs_a_bounded_number_of_queries(hub, django_assert_max_num_
         _visit(hub, day=day)
     with django_assert_max_num_queries(60):
         build_report(hub_ids=[hub.pk], period=OCT, suppress=True)
+
+
+def test_advisor_stages_are_read_as_they_were_at_the_end_of_the_period(hub, make_member):
+    from advisors.models import AdvisorProfile, HoursEntry, PathwayOutcome, PathwayStep
+
+    for i in range(6):
+        advisor = AdvisorProfile.objects.create(name=f"Advisor {i}", stage="active")
+        advisor.hubs.add(hub)
+        PathwayStep.objects.create(advisor=advisor, stage="interested", on=date(2026, 8, 1))
+        PathwayStep.objects.create(advisor=advisor, stage="active", on=date(2026, 10, 10))
+        PathwayOutcome.objects.create(
+            advisor=advisor, kind="studies", started_on=date(2026, 10, 20)
+        )
+    HoursEntry.objects.create(
+        user=make_member(Role.ADVISOR, hub),
+        hub=hub,
+        on=date(2026, 10, 3),
+        hours=2.5,
+        description="Phone help",
+    )
+    report = build_report(hub_ids=[hub.pk], period=OCT, suppress=False)
+    assert _row(report, "advisors_by_stage", "active").current.value == 6
+    assert _row(report, "advisors_by_stage", "interested").previous.value == 6  # September
+    assert _row(report, "pathway_outcomes", "studies").current.value == 6
+    assert _row(report, "volunteer_hours").current.value == 2.5
+
+
+def test_event_participants_split_newcomers_and_residents(hub):
+    from events.models import Event, Registration
+
+    event = Event.objects.create(
+        hub=hub,
+        kind="cafe",
+        title="Language café",
+        starts_at=_at(8, 17),
+        ends_at=_at(8, 19),
+        status="published",
+        head_count_newcomers=3,
+        head_count_residents=2,
+    )
+    for i, group in enumerate(["newcomer"] * 4 + ["resident"] * 2):
+        Registration.objects.create(
+            event=event,
+            name=f"P{i}",
+            party_size=1,
+            language="fi",
+            group=group,
+            status="confirmed",
+            attendance="came",
+        )
+    Registration.objects.create(
+        event=event,
+        name="No show",
+        language="fi",
+        group="resident",
+        status="confirmed",
+        attendance="no_show",
+    )
+    report = build_report(hub_ids=[hub.pk], period=OCT, suppress=False)
+    assert _row(report, "event_participants", "newcomer").current.value == 7
+    assert _row(report, "event_participants", "resident").current.value == 4
+    assert _row(report, "event_participants").current.value == 11
+    assert _row(report, "events_held").current.value == 1
