@@ -163,6 +163,18 @@ class AdvisorForm(forms.Form):
                 del self.fields[name]
 
 
+class CandidateFromVisitorForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    consent = forms.BooleanField(
+        label=_(
+            "The visitor agreed to become a volunteer candidate, and to have their name and "
+            "languages kept on the advisor pathway."
+        ),
+        required=True,
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
 class MoveForm(forms.Form):
     stage = forms.ChoiceField(label=_("New stage"), choices=Stage.choices)
     on = forms.DateField(label=_("Date"), widget=DateInput, initial=timezone.localdate)

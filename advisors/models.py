@@ -65,7 +65,25 @@ class AdvisorProfile(models.Model):
     )
     stage_since = models.DateField(_("in this stage since"), default=timezone.localdate)
     # The consented visitor record this volunteer came from, when there is one (traceability).
-    visitor_id = models.BigIntegerField(_("visitor record"), null=True, blank=True)
+    visitor = models.ForeignKey(
+        "visits.Visitor",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advisor_candidacies",
+        verbose_name=_("visitor record"),
+    )
+    candidate_consent_at = models.DateTimeField(
+        _("agreed to be a candidate"), null=True, blank=True
+    )
+    candidate_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent recorded by"),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = AdvisorQuerySet.as_manager()

@@ -27,6 +27,7 @@ from .models import (
     AssignmentOffer,
     ExpertProfile,
     HoursEntry,
+    LanguageLevel,
     PathwayOutcome,
     PathwayStep,
     Shift,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from kototori.models import Hub, Language, Topic, User
+    from visits.models import Visitor
 
 
 class CaseError(Exception):
@@ -340,18 +342,38 @@ def advisor_create(
     supervisor: User | None = None,
     topics: Iterable[Topic] = (),
     languages: Iterable[tuple[Language, str]] = (),
-    visitor_id: int | None = None,
     note: str = "",
 ) -> AdvisorProfile:
-    profile = AdvisorProfile.objects.create(
-        name=name, user=user, supervisor=supervisor, visitor_id=visitor_id
-    )
+    profile = AdvisorProfile.objects.create(name=name, user=user, supervisor=supervisor)
     profile.hubs.add(hub)
     profile.topics.set(topics)
     AdvisorLanguage.objects.bulk_create(
         [AdvisorLanguage(advisor=profile, language=lang, level=level) for lang, level in languages]
     )
     PathwayStep.objects.create(advisor=profile, stage=profile.stage, by=by, note=note)
+    return profile
+
+
+@transaction.atomic
+def advisor_from_visitor(
+    *, visitor: Visitor, by: User, name: str, note: str = ""
+) -> AdvisorProfile:
+    """Turn a consented visitor record into a volunteer candidate; the visitor agreed to it, and who
+    recorded the agreement and when is kept. One candidacy per visitor."""
+    existing = AdvisorProfile.objects.filter(visitor=visitor).first()
+    if existing is not None:
+        return existing
+    profile = advisor_create(
+        hub=visitor.hub,
+        name=name,
+        by=by,
+        languages=[(lang, LanguageLevel.FLUENT) for lang in visitor.languages.all()],
+        note=note or _("From visitor record #%(number)s") % {"number": visitor.pk},
+    )
+    AdvisorProfile.objects.filter(pk=profile.pk).update(
+        visitor=visitor, candidate_consent_at=timezone.now(), candidate_consent_by=by
+    )
+    profile.refresh_from_db()
     return profile
 
 

@@ -21,6 +21,11 @@ urlpatterns = [
     path(H + "cases/<int:pk>/close/", cases.case_close, name="case_close"),
     path(H + "advisors/", people.advisor_list, name="advisors"),
     path(H + "advisors/<int:pk>/", people.advisor_detail, name="advisor"),
+    path(
+        H + "advisors/from-visitor/<int:visitor>/",
+        people.advisor_from_visitor,
+        name="advisor_from_visitor",
+    ),
     path(H + "advisors/<int:pk>/move/", people.advisor_move, name="advisor_move"),
     path(H + "advisors/<int:pk>/edit/", people.advisor_edit, name="advisor_edit"),
     path(H + "advisors/<int:pk>/outcome/", people.advisor_outcome, name="advisor_outcome"),

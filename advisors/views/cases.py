@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kototori.access import Perm, has_perm, hub_ids_with, hub_permission_required
+from kototori.audit import log_person_access
 from visits.models import Case, CaseNote
 
 from .. import services
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 def _get_case_for_user(request: HttpRequest, hub: Hub, pk: int) -> Case:
     """Professionals open any case of their hub; an advisor only the cases they hold. Anything
     else is 404."""
-    cases = Case.objects.filter(hub=hub).select_related("hub", "claimed_by")
+    cases = Case.objects.filter(hub=hub).select_related("hub", "claimed_by", "visitor")
     if hub.pk in hub_ids_with(request, Perm.CASE_SUPERVISE):
         case = cases.filter(pk=pk).first()
     elif hub.pk in hub_ids_with(request, Perm.CASE_POOL):
@@ -65,12 +66,19 @@ def _case_page(
 ) -> HttpResponse:
     supervisor = has_perm(request, Perm.CASE_SUPERVISE, hub)
     holder = case.claimed_by_id == request.user.pk
+    # Who the client is: only the holder and the hub's professionals get this far
+    # (_get_case_for_user), and every showing is logged.
+    visitor = case.visitor
+    if visitor is not None:
+        log_person_access(request, hub=hub, subjects=[visitor], purpose="case follow-up")
     context = {
         "hub": hub,
         "case": case,
         "topics": list(case.topics.all()),
         "languages": list(case.languages.all()),
         "notes": CaseNote.objects.filter(case=case).select_related("author"),
+        "visitor": visitor,
+        "visitor_languages": list(visitor.languages.all()) if visitor else [],
         "is_holder": holder,
         "is_supervisor": supervisor,
         "can_act": case.status != Case.Status.CLOSED and (holder or supervisor),

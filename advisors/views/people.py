@@ -13,11 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kototori.access import Perm, hub_permission_required
+from kototori.access import Perm, has_perm, hub_permission_required
+from kototori.audit import log_person_access
+from visits.models import Visitor
 
 from .. import services
 from ..forms import (
     AdvisorForm,
+    CandidateFromVisitorForm,
     CompletionForm,
     DateTimeInput,
     MoveForm,
@@ -93,6 +96,37 @@ def advisor_list(request: HttpRequest, hub: Hub) -> HttpResponse:
     )
 
 
+@hub_permission_required(Perm.ADVISOR_MANAGE)
+def advisor_from_visitor(request: HttpRequest, hub: Hub, visitor: int) -> HttpResponse:
+    """A visitor who wants to volunteer becomes a candidate, so the pathway can be traced back."""
+    if not has_perm(request, Perm.VISITOR_VIEW, hub):
+        raise Http404
+    record = Visitor.objects.filter(hub=hub, pk=visitor).prefetch_related("languages").first()
+    if record is None:
+        raise Http404
+    existing = AdvisorProfile.objects.filter(visitor=record).first()
+    if existing is not None:
+        messages.info(request, _("This visitor is already on the pathway."))
+        return redirect("advisors:advisor", hub=hub.slug, pk=existing.pk)
+    log_person_access(request, hub=hub, subjects=[record], purpose="advisor candidate")
+    form = CandidateFromVisitorForm(request.POST or None, initial={"name": record.first_name})
+    if request.method == "POST" and form.is_valid():
+        advisor = services.advisor_from_visitor(
+            visitor=record,
+            by=request.user,
+            name=form.cleaned_data["name"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("%(name)s is on the pathway.") % {"name": advisor.name})
+        return redirect("advisors:advisor", hub=hub.slug, pk=advisor.pk)
+    return render(
+        request,
+        "advisors/advisor_from_visitor.html",
+        {"hub": hub, "visitor": record, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 def _advisor_page(request, hub, advisor, status=200, **forms_):
     languages = [
         (al.language.code, al.level) for al in advisor.languages.select_related("language")
@@ -113,6 +147,7 @@ def _advisor_page(request, hub, advisor, status=200, **forms_):
         )
         if advisor.user_id
         else [],
+        "can_view_visitor": has_perm(request, Perm.VISITOR_VIEW, hub),
         "move_form": forms_.get("move_form") or MoveForm(),
         "edit_form": forms_.get("edit_form") or AdvisorForm(hub=hub, editing=True, initial=initial),
         "outcome_form": forms_.get("outcome_form") or OutcomeForm(),

@@ -128,3 +128,13 @@ def ensure_reference_data() -> None:
         seed_reference_data(Topic, Language)
     if not Training.objects.exists():
         seed_trainings(Training)
+
+
+def visitor(hub, **fields):
+    """A consented visitor record (``visits.Visitor``), made directly."""
+    from visits.models import Visitor
+
+    languages = fields.pop("languages", [])
+    record = Visitor.objects.create(hub=hub, **{"first_name": "Samira", **fields})
+    record.languages.set(languages)
+    return record
