@@ -5,16 +5,27 @@ Callers render the text in the recipient's language (``translation.override``) a
 The same key never creates a second row, so a job that runs twice sends once. The row is committed
 with the caller's transaction; only then is the sender woken.
 
+Celery only *wakes* the sender; the rows are the queue. A lost wake-up (broker restarted without
+saving, worker killed, broker down at commit time) loses nothing: the beat wakes the sender every
+minute (``CELERY_BEAT_SCHEDULE["deliver-messages"]``) and it sends whatever is due.
+
 The one window left: a provider that accepted a message just before the worker died, before the row
-was marked sent, will be asked again on the next run (at-least-once at the provider boundary).
+was marked sent, will be asked again on the next run (at-least-once at the provider boundary). One
+killed worker can repeat at most the one message it was sending, never a batch. E-mails carry a
+``Message-ID`` derived from the key, so mail clients show a repeated e-mail once; an SMS provider
+that accepts a client reference should be given the key (see docs/threat-model.md).
+The chaos test (tests/security/test_chaos.py) kills workers and the broker to hold us to this.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -63,10 +74,27 @@ def message_enqueue(
             )
     except IntegrityError:  # a concurrent job queued the same key first
         return OutboundMessage.objects.get(key=key), False
+    if not any(func is _wake_sender for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_wake_sender)  # one wake-up per transaction is enough
+    return message, True
+
+
+def _wake_sender() -> None:
+    """Best effort: the row is already committed, and the beat wakes the sender anyway. A broker
+    that is down must not turn a saved message into an error page."""
     from .tasks import deliver_messages
 
-    transaction.on_commit(deliver_messages.delay)
-    return message, True
+    try:
+        deliver_messages.delay()
+    except Exception as exc:
+        logger.warning("outbox wake-up not sent (%s); the beat will pick it up", type(exc).__name__)
+
+
+def message_id(key: str) -> str:
+    """A stable Message-ID per key: a repeated send is the same e-mail to the receiving side."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    host = urlsplit(settings.SITE_URL).hostname or "kototori.invalid"
+    return f"<{digest}@{host}>"
 
 
 def _claim_next() -> OutboundMessage | None:
@@ -81,7 +109,12 @@ def _claim_next() -> OutboundMessage | None:
 
 def _send(message: OutboundMessage) -> None:
     if message.channel == Channel.EMAIL:
-        EmailMessage(subject=message.subject, body=message.body, to=[message.to]).send()
+        EmailMessage(
+            subject=message.subject,
+            body=message.body,
+            to=[message.to],
+            headers={"Message-ID": message_id(message.key)},
+        ).send()
     else:
         get_backend().send(message.to, message.body)
 

@@ -149,9 +149,9 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="kototori")
 # Every periodic job is declared here, in one place. Each job is idempotent and guarded against
 # overlap, so a duplicate beat or a retried run sends nothing twice.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "deliver-messages": {
+    "deliver-messages": {  # re-wakes the outbox sender, so a lost wake-up task loses nothing
         "task": "kototori.tasks.deliver_messages",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=env.int("OUTBOX_WAKE_SECONDS", default=60)),
     },
     "event-reminders": {
         "task": "events.tasks.send_event_reminders",

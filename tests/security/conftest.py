@@ -40,3 +40,8 @@ def form_login():
         return client, response
 
     return login
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "chaos: kills workers and the broker (own Redis, ~40 s)")
+    config.addinivalue_line("markers", "backup: dumps and restores the test database")
