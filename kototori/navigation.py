@@ -8,11 +8,12 @@ the menu and the views share one source of truth: ``kototori.access.POLICY``.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from .access import Perm, has_perm, hubs_with, memberships
 from .models import Hub, Role
@@ -22,6 +23,14 @@ if TYPE_CHECKING:
     from django.utils.functional import Promise
 
 NAV_APPS = ("kototori", "visits", "advisors", "events")
+# Menu groups, by the app that declares the item; shown as groups when a person has many items.
+NAV_GROUPS = {
+    "visits": _("Front desk"),
+    "advisors": _("Cases and volunteers"),
+    "events": _("Events"),
+    "kototori": _("Hub"),
+}
+FLAT_MENU_MAX = 7
 
 # When a user holds several roles in a hub, home is the dashboard of the first of these.
 ROLE_PRIORITY = (
@@ -42,6 +51,7 @@ class NavItem:
     perms: tuple[Perm, ...]
     hub_scoped: bool = True
     order: int = 100
+    group: str = ""  # filled in from the declaring app
 
 
 @cache
@@ -55,7 +65,7 @@ def _registry() -> tuple[tuple[NavItem, ...], dict[str, str]]:
             if exc.name != f"{app}.nav":
                 raise
             continue
-        items.extend(getattr(module, "ITEMS", ()))
+        items.extend(replace(item, group=app) for item in getattr(module, "ITEMS", ()))
         homes.update(getattr(module, "HOMES", {}))
     return tuple(sorted(items, key=lambda item: item.order)), homes
 
@@ -98,8 +108,29 @@ def navigation_for(request: HttpRequest) -> list[dict]:
             allowed = any(has_perm(request, p) for p in item.perms)
         url = _url(item, hub) if allowed else None
         if url:
-            nav.append({"label": item.label, "url": url, "active": item.url_name == current})
+            nav.append(
+                {
+                    "label": item.label,
+                    "url": url,
+                    "active": item.url_name == current,
+                    "group": item.group,
+                }
+            )
     return nav
+
+
+def grouped(nav: list[dict]) -> list[dict]:
+    """The menu in groups (front desk, cases and volunteers, events, hub) for people with many
+    items; a group of one item is shown as that item."""
+    groups: dict[str, dict] = {}
+    for item in nav:
+        group = groups.setdefault(
+            item["group"],
+            {"label": NAV_GROUPS.get(item["group"], ""), "items": [], "active": False},
+        )
+        group["items"].append(item)
+        group["active"] = group["active"] or item["active"]
+    return list(groups.values())
 
 
 def home_url_for(request: HttpRequest) -> str | None:

@@ -13,3 +13,17 @@ document.addEventListener("click", (event) => {
 });
 
 // Elements with data-autorefresh="SECONDS" reload their hx-get content (htmx does the work).
+
+// Menu groups close when the focus or a click goes elsewhere, and with Escape.
+document.addEventListener("click", (event) => {
+  document.querySelectorAll("details.nav-group[open]").forEach((menu) => {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  });
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("details.nav-group[open]").forEach((menu) => {
+    menu.removeAttribute("open");
+    menu.querySelector("summary").focus();
+  });
+});

@@ -67,3 +67,11 @@ def test_healthz_answers_503_when_redis_is_down(client, settings):
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["redis"] == "error"
+
+
+def test_a_role_with_many_pages_gets_a_grouped_menu_and_front_desk_a_flat_one(client_for, hub):
+    manager_page = client_for(Role.MANAGER, hub).get(reverse("partners:list")).content.decode()
+    desk_page = client_for(Role.FRONT_DESK, hub).get(reverse("partners:list")).content.decode()
+    assert 'class="nav-group' in manager_page
+    assert 'class="nav-group' not in desk_page
+    assert reverse("partners:list") in desk_page
