@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -54,11 +54,17 @@ def calendar_version(hub_id: int) -> int:
 
 
 def calendar_bump(hub_id: int) -> None:
-    key = f"events:calendar-version:{hub_id}"
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 2, timeout=None)
+    """Invalidate the hub's public pages once the change is committed (before the commit, a
+    concurrent request would cache the old rows under the new version)."""
+
+    def bump() -> None:
+        key = f"events:calendar-version:{hub_id}"
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 2, timeout=None)
+
+    transaction.on_commit(bump)
 
 
 class EventQuerySet(models.QuerySet["Event"]):

@@ -316,6 +316,23 @@ def reminders_send(*, now=None) -> int:
     return queued
 
 
+# Retention
+
+CONTACT_RETENTION_DAYS = 30
+
+
+def registrations_contacts_erase(*, now=None) -> int:
+    """Erase the e-mail addresses and phone numbers of sign-ups once their event is
+    ``CONTACT_RETENTION_DAYS`` over (the sign-up form promises it); returns how many were erased.
+    Names stay for the attendance record."""
+    cutoff = (now or timezone.now()) - timedelta(days=CONTACT_RETENTION_DAYS)
+    return (
+        Registration.objects.filter(event__ends_at__lt=cutoff)
+        .exclude(email="", phone="")
+        .update(email="", phone="", remind=False)
+    )
+
+
 # Attendance
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.core.cache import cache
 
-from .services import reminders_send
+from .services import registrations_contacts_erase, reminders_send
 
 LOCK_KEY = "events:reminders:lock"
 
@@ -20,3 +20,9 @@ def send_event_reminders() -> int:
         return reminders_send()
     finally:
         cache.delete(LOCK_KEY)
+
+
+@shared_task(ignore_result=True)
+def erase_old_contacts() -> int:
+    """Daily: contact details of sign-ups go 30 days after their event. Idempotent."""
+    return registrations_contacts_erase()

@@ -157,6 +157,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "events.tasks.send_event_reminders",
         "schedule": timedelta(minutes=10),
     },
+    "event-contacts-erase": {
+        "task": "events.tasks.erase_old_contacts",
+        "schedule": timedelta(hours=24),
+    },
     "advisors-stale-claims": {
         "task": "advisors.tasks.process_stale_claims",
         "schedule": timedelta(hours=1),

@@ -183,7 +183,12 @@ def _event_context(request: HttpRequest, event: Event, **extra: Any) -> dict:
 def event_page(request: HttpRequest, hub: str, pk: int) -> HttpResponse:
     event = _public_event(hub, pk)
     form = SignUpForm() if event.accepts_registrations else None
-    return render(request, "events/public/event.html", _event_context(request, event, form=form))
+    feedback_open = event.is_published and event.starts_at <= timezone.now()
+    return render(
+        request,
+        "events/public/event.html",
+        _event_context(request, event, form=form, feedback_open=feedback_open),
+    )
 
 
 @public

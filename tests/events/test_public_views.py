@@ -55,7 +55,7 @@ def test_the_calendar_filters_by_kind_and_by_the_language_spoken(client, hub):
 
 
 def test_the_calendar_is_cached_and_a_saved_event_shows_at_once(
-    client, hub, django_assert_max_num_queries
+    client, hub, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     for i in range(15):
         EventFactory(hub=hub, title_fi=f"Tapahtuma {i}")
@@ -64,8 +64,20 @@ def test_the_calendar_is_cached_and_a_saved_event_shows_at_once(
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(1):  # the hub; the rest comes from the cache
         assert client.get(url).status_code == 200
-    EventFactory(hub=hub, title_fi="Ihan uusi")
+    with django_capture_on_commit_callbacks(execute=True):
+        EventFactory(hub=hub, title_fi="Ihan uusi")
     assert "Ihan uusi" in client.get(url).content.decode()
+
+
+def test_a_new_sign_up_updates_the_places_left_on_the_cached_event_page(
+    client, hub, django_capture_on_commit_callbacks
+):
+    event = EventFactory(hub=hub, capacity=5)
+    url = event.get_absolute_url() + "?lang=en"
+    assert '<dd class="places-left">5</dd>' in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_create(event=event, signup=SignUp(name="A", party_size=2))
+    assert '<dd class="places-left">3</dd>' in client.get(url).content.decode()
 
 
 def test_the_calendar_speaks_the_visitors_language_right_to_left(client, hub):
