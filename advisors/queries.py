@@ -81,7 +81,8 @@ def pool_stats(hub: Hub) -> dict:
             ExpressionWrapper(F("first_claimed_at") - F("created_at"), output_field=DurationField())
         )
     )["avg"]
-    return {"in_pool": in_pool, "time_to_claim": claim_time}
+    hours = round(claim_time.total_seconds() / 3600, 1) if claim_time is not None else None
+    return {"in_pool": in_pool, "time_to_claim_hours": hours}
 
 
 def stale_claims(hub: Hub, days: int):

@@ -134,8 +134,13 @@ def _held(case: Case, user: User) -> None:
 
 @transaction.atomic
 def case_release(*, case: Case, by: User, text: str = "") -> Case:
-    """Give the case back to the pool."""
+    """Give the case back to the pool. An escalated case stays with the professionals until they
+    hand it back."""
     _held(case, by)
+    if case.status == Case.Status.ESCALATED and not _is_supervisor(by, case.hub_id):
+        raise CaseError(
+            _("An escalated case waits for a professional; it can't go back to the pool.")
+        )
     now = timezone.now()
     updated = (
         Case.objects.filter(pk=case.pk, claimed_by=case.claimed_by_id)
@@ -228,6 +233,33 @@ def case_escalate(*, case: Case, by: User, reason: str) -> Case:
                 % {"case": case, "hub": case.hub.name, "reason": reason},
                 hub=case.hub,
                 path=path,
+            )
+    return case
+
+
+@transaction.atomic
+def case_deescalate(*, case: Case, by: User, text: str = "") -> Case:
+    """A professional hands an escalated case back to the advisor who holds it."""
+    if not _is_supervisor(by, case.hub_id):
+        raise CaseError(_("Only a professional can hand an escalated case back."))
+    if case.status != Case.Status.ESCALATED:
+        raise CaseError(_("This case is not escalated."))
+    status = Case.Status.CLAIMED if case.claimed_by_id else Case.Status.OPEN
+    Case.objects.filter(pk=case.pk).update(status=status, last_activity_at=timezone.now())
+    CaseNote.objects.create(
+        case=case, author=by, kind=CaseNote.Kind.NOTE, text=text or _("Handed back to the advisor.")
+    )
+    case.refresh_from_db()
+    if case.claimed_by is not None:
+        holder = case.claimed_by
+        with translation.override(holder.preferred_language):
+            _notify(
+                user=holder,
+                key=f"case-deescalated:{case.pk}:{_ts(case.escalated_at)}",
+                subject=_("A professional handed a case back to you"),
+                body=_("%(case)s is yours to continue. %(text)s") % {"case": case, "text": text},
+                hub=case.hub,
+                path=reverse("advisors:case", kwargs={"hub": case.hub.slug, "pk": case.pk}),
             )
     return case
 
@@ -327,6 +359,31 @@ def _stale_return(*, case: Case, advisor: User, now: datetime) -> int:
             hub=case.hub,
         )
     return 1
+
+
+def follow_up_reminders_send(*, today: date | None = None) -> int:
+    """On a case's follow-up day, remind whoever holds it; once per case and date."""
+    today = today or timezone.localdate()
+    due = (
+        Case.objects.filter(next_follow_up=today, claimed_by__isnull=False)
+        .exclude(status=Case.Status.CLOSED)
+        .select_related("hub", "claimed_by")
+    )
+    sent = 0
+    for case in due:
+        holder = case.claimed_by
+        with translation.override(holder.preferred_language):
+            _notify(
+                user=holder,
+                key=f"follow-up:{case.pk}:{today.isoformat()}",
+                subject=_("A follow-up is due today"),
+                body=_("Today is the follow-up day of %(case)s: %(summary)s")
+                % {"case": case, "summary": case.summary},
+                hub=case.hub,
+                path=reverse("advisors:case", kwargs={"hub": case.hub.slug, "pk": case.pk}),
+            )
+        sent += 1
+    return sent
 
 
 # Advisors and the pathway

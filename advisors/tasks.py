@@ -21,3 +21,8 @@ def send_shift_reminders() -> int:
 @shared_task(ignore_result=True)
 def send_assignment_reminders() -> int:
     return services.assignment_reminders_send()
+
+
+@shared_task(ignore_result=True)
+def send_follow_up_reminders() -> int:
+    return services.follow_up_reminders_send()

@@ -173,6 +173,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "advisors.tasks.send_assignment_reminders",
         "schedule": timedelta(minutes=30),
     },
+    "advisors-follow-up-reminders": {
+        "task": "advisors.tasks.send_follow_up_reminders",
+        "schedule": crontab(minute=0, hour=8),
+    },
     "monthly-reports": {
         "task": "kototori.reports.tasks.deliver_monthly_reports",
         "schedule": crontab(minute=30, hour=6, day_of_month=1),

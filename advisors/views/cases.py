@@ -198,6 +198,21 @@ def case_escalate(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
 
 
 @require_POST
+@hub_permission_required(Perm.CASE_SUPERVISE)
+def case_deescalate(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    case = _get_case_for_user(request, hub, pk)
+    return _act(
+        request,
+        hub,
+        case,
+        lambda: services.case_deescalate(
+            case=case, by=request.user, text=request.POST.get("text", "")[:2000]
+        ),
+        _("Handed back to the advisor."),
+    )
+
+
+@require_POST
 @hub_permission_required(Perm.CASE_POOL, Perm.CASE_SUPERVISE)
 def case_close(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     case = _get_case_for_user(request, hub, pk)

@@ -254,3 +254,31 @@ def test_each_role_lands_on_its_dashboard(client_for, hub):
     ]:
         response = client_for(role, hub).get(reverse("home"))
         assert response["Location"] == url(name, hub)
+
+
+def test_the_case_list_runs_a_fixed_number_of_queries(
+    client_for, hub, advisor, django_assert_max_num_queries
+):
+    professional = client_for(Role.PROFESSIONAL, hub)
+    CaseFactory(hub=hub, topics=[topic("housing")])
+    with django_assert_max_num_queries(30) as captured:
+        professional.get(url("cases", hub))
+    baseline = len(captured)
+    for _i in range(10):
+        services.case_claim(
+            case_id=CaseFactory(hub=hub, topics=[topic("health")]).pk, advisor=advisor
+        )
+    with django_assert_max_num_queries(baseline):
+        professional.get(url("cases", hub))
+
+
+def test_only_a_professional_hands_an_escalated_case_back(client_for, hub, advisor):
+    case = services.case_claim(case_id=CaseFactory(hub=hub).pk, advisor=advisor)
+    services.case_escalate(case=case, by=advisor, reason="Unsure")
+    holder = client_for(Role.ADVISOR, hub)
+    holder.force_login(advisor)
+    assert holder.post(url("case_deescalate", hub, pk=case.pk)).status_code == 404
+    professional = client_for(Role.PROFESSIONAL, hub)
+    professional.post(url("case_deescalate", hub, pk=case.pk), {"text": "Go ahead"})
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLAIMED

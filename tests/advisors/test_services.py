@@ -177,3 +177,53 @@ def test_the_training_catalogue_is_seeded_with_translated_names():
     training = Training.objects.get(key="threatening_situations")
     assert training.name_fi == "Uhkaavat asiakastilanteet"
     assert training.name_en == "Threatening client situations"
+
+
+def test_an_advisor_cannot_release_an_escalated_case_but_a_professional_hands_it_back(
+    hub, advisor, professional
+):
+    case = services.case_claim(case_id=CaseFactory(hub=hub).pk, advisor=advisor)
+    case = services.case_escalate(case=case, by=advisor, reason="Unsure")
+    with pytest.raises(services.CaseError, match="waits for a professional"):
+        services.case_release(case=case, by=advisor)
+    with pytest.raises(services.CaseError):
+        services.case_deescalate(case=case, by=advisor)
+    OutboundMessage.objects.all().delete()
+    case = services.case_deescalate(case=case, by=professional, text="Fine for you to continue")
+    assert case.status == Case.Status.CLAIMED
+    assert case.claimed_by == advisor
+    assert OutboundMessage.objects.get().to == advisor.email
+
+
+def test_the_follow_up_reminder_goes_to_the_holder_once_on_the_day(hub, advisor):
+    today = timezone.localdate()
+    case = services.case_claim(case_id=CaseFactory(hub=hub).pk, advisor=advisor)
+    services.case_follow_up_set(case=case, by=advisor, on=today)
+    other = services.case_claim(case_id=CaseFactory(hub=hub).pk, advisor=advisor)
+    services.case_follow_up_set(case=other, by=advisor, on=today + timedelta(days=2))
+    assert services.follow_up_reminders_send(today=today) == 1
+    services.follow_up_reminders_send(today=today)
+    assert list(OutboundMessage.objects.values_list("key", flat=True)) == [
+        f"follow-up:{case.pk}:{today.isoformat()}"
+    ]
+
+
+def test_every_advisors_job_is_on_the_beat_schedule(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {
+        "advisors.tasks.process_stale_claims",
+        "advisors.tasks.send_shift_reminders",
+        "advisors.tasks.send_assignment_reminders",
+        "advisors.tasks.send_follow_up_reminders",
+    } <= tasks
+
+
+def test_time_to_claim_is_averaged_over_first_claims(hub, advisor):
+    from advisors.queries import pool_stats
+
+    case = CaseFactory(hub=hub, created_at=timezone.now() - timedelta(hours=10))
+    services.case_claim(case_id=case.pk, advisor=advisor)
+    CaseFactory(hub=hub)
+    stats = pool_stats(hub)
+    assert stats["in_pool"] == 1
+    assert 9.9 <= stats["time_to_claim_hours"] <= 10.1
