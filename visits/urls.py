@@ -24,6 +24,7 @@ urlpatterns = [
     # Consented visitors
     path("h/<slug:hub>/visitors/", visitors.visitor_list, name="visitors"),
     path("h/<slug:hub>/visitors/new/", visitors.visitor_create_view, name="visitor_create"),
+    path("h/<slug:hub>/visitors/consent/", visitors.consent_text, name="consent_text"),
     path("h/<slug:hub>/visitors/<int:pk>/", visitors.visitor_detail, name="visitor_detail"),
     path("h/<slug:hub>/visitors/<int:pk>/edit/", visitors.visitor_edit, name="visitor_edit"),
     path(

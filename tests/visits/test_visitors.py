@@ -143,3 +143,17 @@ def test_a_record_can_be_edited(desk, hub):
     assert desk.post(url, data).status_code == 302
     visitor.refresh_from_db()
     assert visitor.first_name == "Amala"
+
+
+def test_the_consent_text_is_shown_in_the_visitors_language(desk, hub):
+    url = reverse("visits:consent_text", kwargs={"hub": hub.slug})
+    response = desk.get(url, {"lang": "ar"})
+    assert response.status_code == 200
+    assert 'dir="rtl"' in response.content.decode()
+    assert desk.get(url, {"lang": "xx"}).status_code == 404
+
+
+def test_the_consent_text_page_is_for_staff_of_the_hub_only(client_for, client, hub, other_hub):
+    url = reverse("visits:consent_text", kwargs={"hub": hub.slug})
+    assert client_for(Role.FRONT_DESK, other_hub).get(url, {"lang": "ar"}).status_code == 404
+    assert client.get(url, {"lang": "ar"}).status_code == 302

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils import translation
+from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
 from kototori.access import Perm, has_perm, hub_ids_with, hub_permission_required
 from kototori.audit import log_person_access
 
 from ..forms import ConsentForm, MergeForm, VisitorForm, VisitorSearchForm
-from ..models import Consent, Visit, Visitor
+from ..models import CONSENT_TEXT_VERSION, Consent, Visit, Visitor
 from ..services import visitor_create, visitor_merge, visitor_update
 
 if TYPE_CHECKING:
@@ -113,6 +115,10 @@ def visitor_create_view(request: HttpRequest, hub: Hub) -> HttpResponse:
             "consent_form": consent_form,
             "consent_texts": [(scope.label, CONSENT_TEXTS[scope]) for scope in Consent.Scope],
             "visit": visit,
+            "visitor_languages": [
+                {"code": code, "name_local": get_language_info(code)["name_local"]}
+                for code in settings.VISITOR_LANGUAGES
+            ],
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -181,3 +187,22 @@ def visitor_merge_view(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     visitor_merge(keep=keep, duplicate=duplicate)
     messages.success(request, _("The two records are now one."))
     return redirect("visits:visitor_detail", hub=hub.slug, pk=keep.pk)
+
+
+@hub_permission_required(Perm.VISITOR_MANAGE)
+def consent_text(request: HttpRequest, hub: Hub) -> HttpResponse:
+    """The consent text in the visitor's language, to show them on the screen or print."""
+    lang = request.GET.get("lang", "")
+    if lang not in settings.VISITOR_LANGUAGES:
+        raise Http404
+    with translation.override(lang):
+        return render(
+            request,
+            "visits/consent_text.html",
+            {
+                "hub": hub,
+                "lang": lang,
+                "texts": [(str(s.label), str(CONSENT_TEXTS[s])) for s in Consent.Scope],
+                "version": CONSENT_TEXT_VERSION,
+            },
+        )

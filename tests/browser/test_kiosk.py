@@ -1,0 +1,73 @@
+"""A visitor checks in on the kiosk in Arabic; the front desk sees the ticket arrive, calls,
+serves and finishes it, and the waiting time is kept."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from kototori.models import Language, Role, Topic
+from kototori.reference_data import seed_reference_data
+from visits.models import QueueEntry
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    if not Topic.objects.exists():
+        seed_reference_data(Topic, Language)
+
+
+def test_a_kiosk_check_in_in_arabic_is_served_at_the_desk_with_its_waiting_time(
+    page, login, live_server, hub, make_member
+):
+    login(page, make_member(Role.FRONT_DESK, hub, full_name="Fatima Desk"))
+    page.get_by_role("link", name="Queue").first.click()
+    expect(page.get_by_text("Nobody is waiting.")).to_be_visible()
+
+    kiosk = page.context.browser.new_context().new_page()
+    kiosk.goto(f"{live_server.url}/kiosk/{hub.kiosk_token}/")
+    kiosk.locator("a[hreflang=ar]").click()
+    expect(kiosk.locator("html")).to_have_attribute("dir", "rtl")
+    expect(kiosk.locator("html")).to_have_attribute("lang", "ar")
+    kiosk.locator("label.pictogram-choice", has_text="السكن").click()  # Housing
+    kiosk.locator("input[name=first_name]").fill("Zainab")
+    kiosk.locator(".kiosk-submit").click()
+    expect(kiosk.locator("#ticket-number")).to_have_text("1")
+    kiosk.context.close()
+
+    # The ticket waited a while before anyone called it.
+    QueueEntry.objects.update(created_at=timezone.now() - timedelta(minutes=6))
+
+    # The queue refreshes by itself: no reload needed for the ticket to show up.
+    waiting = page.locator("#ticket-1")
+    expect(waiting).to_contain_text("Zainab", timeout=15_000)
+    expect(waiting).to_contain_text("Housing")
+    page.get_by_role("button", name="Call next").click()
+    expect(page.locator("#ticket-1")).to_contain_text("Called")
+    page.locator("#ticket-1").get_by_role("button", name="Start serving").click()
+    expect(page.locator("#ticket-1")).to_contain_text("Being served")
+    page.locator("#ticket-1").get_by_role("button", name="Done").click()
+    expect(page.locator("#finished-1")).to_contain_text("Done")
+    expect(page.locator("#finished-1")).to_contain_text("6")
+
+    entry = QueueEntry.objects.get()
+    assert entry.status == QueueEntry.Status.DONE
+    assert entry.language.code == "ar"
+    assert entry.waited_minutes == 6
+    assert entry.called_at and entry.served_at and entry.done_at
+    assert entry.visit.language.code == "ar"
+    assert [t.key for t in entry.visit.topics.all()] == ["housing"]
+
+
+def test_the_lobby_screen_shows_the_called_number_and_no_name(page, live_server, hub, make_member):
+    from visits.services import display_token, queue_add, queue_call_next
+
+    queue_add(hub=hub, first_name="Zainab")
+    page.goto(f"{live_server.url}/screen/{display_token(hub)}/")
+    expect(page.locator(".lobby-called")).to_contain_text("—")
+    queue_call_next(hub=hub, user=make_member(Role.FRONT_DESK, hub))
+    expect(page.locator(".lobby-called li.called")).to_have_text("1", timeout=10_000)
+    expect(page.get_by_text("Zainab")).to_have_count(0)
