@@ -709,6 +709,8 @@ def assignment_complete(
 ) -> Assignment:
     if assignment.status != Assignment.Status.CONFIRMED:
         raise AssignmentError(_("Only a confirmed assignment can be marked done."))
+    if assignment.starts_at > timezone.now():
+        raise AssignmentError(_("The assignment can be marked done once it has taken place."))
     assignment.status = Assignment.Status.DONE
     assignment.audience_size = audience_size
     assignment.hours = hours

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,6 +50,7 @@ def expert_home(request: HttpRequest, hub: Hub) -> HttpResponse:
             "mine": list(mine[:50]),
             "profile": ExpertProfile.objects.filter(user=request.user).first(),
             "done_form": AssignmentDoneForm(),
+            "now": timezone.now(),
         },
     )
 
@@ -148,6 +150,7 @@ def assignment_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
             "matches": services.matching_experts(assignment),
             "themes": list(assignment.themes.all()),
             "done_form": AssignmentDoneForm(),
+            "now": timezone.now(),
         },
     )
 

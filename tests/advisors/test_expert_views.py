@@ -51,6 +51,15 @@ def test_an_expert_accepts_and_the_coordinator_confirms_then_it_is_done(client_f
     coordinator.post(url("assignment_action", hub, pk=assignment.pk, action="confirm"))
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.CONFIRMED
+    early = expert.post(
+        url("assignment_done", hub, pk=assignment.pk),
+        {"audience_size": 28, "hours": "2"},
+        follow=True,
+    )
+    assert "once it has taken place" in early.content.decode()
+    Assignment.objects.filter(pk=assignment.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3)
+    )
     expert.post(url("assignment_done", hub, pk=assignment.pk), {"audience_size": 28, "hours": "2"})
     assignment.refresh_from_db()
     assert (assignment.status, assignment.audience_size) == (Assignment.Status.DONE, 28)
