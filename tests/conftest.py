@@ -4,6 +4,7 @@ the browser."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -44,6 +45,32 @@ def _test_settings(settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Topics, languages and the training catalogue come from data migrations; a transactional test
+    flushes them away at its end, so tests after it would find none. Put them back when missing."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from kototori.models import Language, Topic
+    from kototori.reference_data import seed_reference_data
+
+    if not Topic.objects.exists():
+        seed_reference_data(Topic, Language)
+    try:
+        from advisors.models import Training
+        from advisors.reference_data import seed_trainings
+    except ImportError:
+        return
+    if not Training.objects.exists():
+        seed_trainings(Training)
 
 
 @pytest.fixture
@@ -182,6 +209,10 @@ def celery_worker(_worker_process, settings, transactional_db):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     if _worker_process.process is None or _worker_process.process.poll() is not None:
         _worker_process.start()
+    # Each test reads only the messages sent during it.
+    for folder in (_worker_process.mail_dir, _worker_process.sms_dir):
+        if folder.exists():
+            shutil.rmtree(folder)
     return _worker_process
 
 
