@@ -180,7 +180,7 @@ def test_walk_ins_and_a_head_count_give_the_two_way_integration_figure(client_fo
     )
     desk.post(url("head_count", hub, pk=event.pk), {"newcomers": 4, "residents": 1})
     page = desk.get(url("checkin", hub, pk=event.pk)).content.decode()
-    assert "7 here: 4 newcomers, 3 long-term residents" in page
+    assert "7 here · newcomers 4 · long-term residents 3" in page
     walk_in = event.registrations.get(walk_in=True)
     assert walk_in.status == "confirmed" and walk_in.attendance == "came"
     bad = desk.post(url("head_count", hub, pk=event.pk), {"newcomers": -1, "residents": "x"})
