@@ -139,3 +139,26 @@ def hours_this_month(*, user: User, hub: Hub | None = None) -> Decimal:
         if row["month"] == this_month:
             return row["total"]
     return Decimal(0)
+
+
+def hub_hours_this_month(hub: Hub) -> Decimal:
+    """All volunteer hours of the hub this month: past shifts signed up for, plus manual entries."""
+    first = _month_start(timezone.localdate())
+    manual = HoursEntry.objects.filter(hub=hub, on__gte=first).aggregate(h=Sum("hours"))["h"]
+    signups = ShiftSignup.objects.filter(
+        shift__hub=hub, shift__starts_at__date__gte=first, shift__ends_at__lte=timezone.now()
+    ).select_related("shift")
+    return (manual or Decimal(0)) + sum((s.shift.hours for s in signups), Decimal(0))
+
+
+def pathway_outcomes_by_kind(hub: Hub, year: int) -> list[tuple[str, int]]:
+    """Pathway outcomes of the hub's advisors that started in ``year``, per kind (all kinds)."""
+    from .models import PathwayOutcome
+
+    counts = dict(
+        PathwayOutcome.objects.filter(advisor__hubs=hub, started_on__year=year)
+        .values_list("kind")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    return [(label, counts.get(kind, 0)) for kind, label in PathwayOutcome.Kind.choices]

@@ -13,7 +13,14 @@ from kototori.access import Perm, hub_permission_required
 from visits.models import Case
 
 from ..models import AdvisorProfile, Shift, Stage, TrainingCompletion
-from ..queries import hours_this_month, pool_for, pool_stats, stale_claims
+from ..queries import (
+    hours_this_month,
+    hub_hours_this_month,
+    pathway_outcomes_by_kind,
+    pool_for,
+    pool_stats,
+    stale_claims,
+)
 from ..services import advisors_by_stage
 
 if TYPE_CHECKING:
@@ -63,5 +70,8 @@ def supervision(request: HttpRequest, hub: Hub) -> HttpResponse:
         "stale_days": settings.STALE_CLAIM_REMIND_DAYS,
         "stats": pool_stats(hub),
         "stages": [(label, by_stage[value]) for value, label in Stage.choices],
+        "year": timezone.localdate().year,
+        "outcomes": pathway_outcomes_by_kind(hub, timezone.localdate().year),
+        "hub_hours": hub_hours_this_month(hub),
     }
     return render(request, "advisors/supervision.html", context)

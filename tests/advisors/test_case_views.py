@@ -282,3 +282,28 @@ def test_only_a_professional_hands_an_escalated_case_back(client_for, hub, advis
     professional.post(url("case_deescalate", hub, pk=case.pk), {"text": "Go ahead"})
     case.refresh_from_db()
     assert case.status == Case.Status.CLAIMED
+
+
+def test_the_pool_refreshes_itself_as_a_fragment(advisor_client, hub):
+    CaseFactory(hub=hub, summary="Fresh in the pool")
+    response = advisor_client.get(url("pool", hub), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="pool"')
+    assert "Fresh in the pool" in html
+    assert "<html" not in html
+
+
+def test_the_supervision_dashboard_counts_outcomes_and_hours(client_for, hub, advisor):
+    from decimal import Decimal
+
+    from advisors.models import PathwayOutcome
+    from advisors.services import hours_log
+
+    professional = client_for(Role.PROFESSIONAL, hub)
+    PathwayOutcome.objects.create(
+        advisor=advisor.advisor_profile, kind="employment", started_on=timezone.localdate()
+    )
+    hours_log(user=advisor, hub=hub, on=timezone.localdate(), hours=Decimal("2.5"), description="x")
+    page = professional.get(url("supervision", hub))
+    assert ("Employment", 1) in [(str(label), n) for label, n in page.context["outcomes"]]
+    assert page.context["hub_hours"] == Decimal("2.5")
