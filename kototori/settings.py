@@ -161,6 +161,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "events.tasks.erase_old_contacts",
         "schedule": timedelta(hours=24),
     },
+    "visits-forget-queue-names": {  # kiosk first names are kept for the day only
+        "task": "visits.tasks.forget_queue_names",
+        "schedule": timedelta(hours=1),
+    },
     "advisors-stale-claims": {
         "task": "advisors.tasks.process_stale_claims",
         "schedule": timedelta(hours=1),
@@ -363,6 +367,10 @@ LOGGING = {
 # Kototori
 
 KIOSK_RATE_LIMIT = env.str("KIOSK_RATE_LIMIT", default="20/10m")
+# Front desk: how long a just-logged visit can be undone, and how long a partner's referral link
+# stays valid.
+VISIT_UNDO_SECONDS = 120
+REFERRAL_LINK_MAX_AGE_DAYS = 60
 # A claimed case with no activity for this many days: remind the advisor; after the second number of
 # days it goes back to the pool and the supervisor is told.
 STALE_CLAIM_REMIND_DAYS = env.int("STALE_CLAIM_REMIND_DAYS", default=7)

@@ -473,3 +473,13 @@ def hub_for_display_token(token: str) -> Hub | None:
         if constant_time_compare(display_token(hub), token):
             return hub
     return None
+
+
+def queue_forget_names() -> int:
+    """A first name typed at the kiosk is for calling the person today, not for keeping: blank it
+    once the day is over. Returns how many tickets were cleaned."""
+    return (
+        QueueEntry.objects.filter(day__lt=timezone.localdate())
+        .exclude(first_name="")
+        .update(first_name="")
+    )

@@ -38,12 +38,20 @@
     if (event.detail.target && event.detail.target.id === "quick-log") focusFirstTopic();
   });
 
-  // The kiosk's ticket page goes back to the start by itself, ready for the next visitor.
+  // The kiosk goes back to the start by itself, ready for the next visitor: from the ticket page
+  // after a while, and from a half-filled form left behind (so no one reads another's name).
   document.addEventListener("DOMContentLoaded", () => {
     const link = document.querySelector("[data-return-after]");
-    if (link) {
-      const seconds = parseInt(link.dataset.returnAfter, 10) || 30;
-      window.setTimeout(() => { window.location.assign(link.href); }, seconds * 1000);
+    if (!link) return;
+    const seconds = parseInt(link.dataset.returnAfter, 10) || 30;
+    let timer;
+    const restart = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => { window.location.assign(link.href); }, seconds * 1000);
+    };
+    if (link.hasAttribute("data-idle")) {
+      ["pointerdown", "keydown", "input"].forEach((name) => document.addEventListener(name, restart));
     }
+    restart();
   });
 })();

@@ -208,3 +208,16 @@ def test_an_opened_case_waits_in_the_pool(hub, user):
     assert case.notes.get().kind == CaseNote.Kind.OPENED
     visit.refresh_from_db()
     assert visit.outcome == "case"
+
+
+def test_first_names_typed_at_the_kiosk_are_forgotten_after_the_day(hub):
+    from visits.tasks import forget_queue_names
+
+    old, _ = queue_add(hub=hub, first_name="Zainab")
+    QueueEntry.objects.filter(pk=old.pk).update(day=timezone.localdate() - timedelta(days=1))
+    today, _ = queue_add(hub=hub, first_name="Hodan")
+    forget_queue_names.delay()
+    old.refresh_from_db()
+    today.refresh_from_db()
+    assert old.first_name == "" and today.first_name == "Hodan"
+    assert forget_queue_names() == 0  # nothing left: running again changes nothing

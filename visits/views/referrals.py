@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -16,7 +17,7 @@ from kototori.ratelimit import rate_limit
 
 from ..forms import ReferralForm, ReferralStatusForm
 from ..models import Referral, Visit, Visitor, VisitOutcome
-from ..services import referral_create, referral_from_token, referral_link, referral_update
+from ..services import referral_create, referral_from_token, referral_token, referral_update
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -106,7 +107,9 @@ def referral_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
             "referral": referral,
             "topics": list(referral.topics.all()),
             "form": form,
-            "link": referral_link(referral),
+            "link": request.build_absolute_uri(
+                reverse("visits:partner_referral", args=[referral_token(referral)])
+            ),
         },
         status=400 if request.method == "POST" else 200,
     )
