@@ -167,7 +167,7 @@ def chaos(tmp_path, monkeypatch):
     queue = f"chaos-{os.getpid()}"
     worker = ChaosWorker(tmp_path, redis, queue)
     # The web side wakes the sender over the private Redis, as production does over its own.
-    sender = Celery("chaos-web", broker=redis.url)
+    sender = Celery("chaos-web", broker=redis.url, set_as_current=False)
     sender.conf.broker_connection_retry_on_startup = False
     sender.conf.broker_transport_options = {"max_retries": 1}
 
