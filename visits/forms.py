@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kototori.access import Perm, roles_with
 from kototori.models import Language, PartnerOrganisation, PartnerService, Topic, User
 from kototori.ratelimit import HoneypotFormMixin
 
@@ -74,7 +75,23 @@ class VisitForm(forms.Form):
         max_length=200,
         help_text=_("Short and non-sensitive: no names, no health details."),
     )
+    served_by = forms.ModelChoiceField(
+        label=_("Served by"), queryset=User.objects.none(), required=False, empty_label=_("— me —")
+    )
     key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, hub=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if hub is not None:
+            self.fields["served_by"].queryset = (
+                User.objects.filter(
+                    memberships__hub=hub,
+                    memberships__is_active=True,
+                    memberships__role__in=roles_with(Perm.VISIT_LOG),
+                )
+                .distinct()
+                .order_by("full_name", "email")
+            )
 
     def clean_visited_at(self):
         value = self.cleaned_data.get("visited_at")

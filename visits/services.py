@@ -59,6 +59,7 @@ def visit_log(
     visited_at: datetime | None = None,
     visitor: Visitor | None = None,
     idempotency_key: str | None = None,
+    served_by: User | None = None,
 ) -> tuple[Visit, bool]:
     """Log one visit; returns ``(visit, created)``. A key already used returns that visit, so a
     double click or a resent form logs one visit."""
@@ -74,7 +75,7 @@ def visit_log(
         language_help=language_help,
         outcome=outcome,
         note=note,
-        served_by=user,
+        served_by=served_by or user,
         created_by=user,
         visitor=visitor,
         idempotency_key=idempotency_key or None,

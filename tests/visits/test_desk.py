@@ -154,7 +154,7 @@ def test_the_desk_home_runs_a_bounded_number_of_queries(
     desk, hub, django_assert_max_num_queries, size
 ):
     _lots_of_data(hub, size)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert desk.get(desk_url(hub)).status_code == 200
 
 
@@ -164,5 +164,15 @@ def test_logging_a_visit_runs_a_bounded_number_of_queries(
 ):
     _lots_of_data(hub, size)
     data = walk_in(topics=[topic("housing").pk, topic("health").pk, topic("employment").pk])
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(24):
         assert desk.post(log_url(hub), data, headers=htmx_headers).status_code == 200
+
+
+def test_a_colleague_can_be_named_as_the_one_who_served(desk, hub, make_member, other_hub):
+    colleague = make_member(Role.FRONT_DESK, hub)
+    outsider = make_member(Role.FRONT_DESK, other_hub)
+    assert desk.post(log_url(hub), walk_in(served_by=outsider.pk)).status_code == 400
+    assert not Visit.objects.exists()
+    desk.post(log_url(hub), walk_in(served_by=colleague.pk))
+    visit = Visit.objects.get()
+    assert visit.served_by == colleague and visit.created_by == desk.user

@@ -6,13 +6,12 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kototori.access import Perm, has_perm, hub_ids_with, hub_permission_required
+from kototori.access import Perm, has_perm, hub_permission_required
 
 from ..forms import VisitForm, new_key
 from ..models import QueueEntry, Visit, VisitOutcome
@@ -39,7 +38,7 @@ def _remember(request: HttpRequest, hub: Hub, visit: Visit) -> None:
 
 
 def _fresh_form(request: HttpRequest, hub: Hub) -> VisitForm:
-    return VisitForm(initial={**_remembered(request, hub), "key": new_key()})
+    return VisitForm(initial={**_remembered(request, hub), "key": new_key()}, hub=hub)
 
 
 def _today_stats(hub: Hub) -> dict:
@@ -79,7 +78,7 @@ def desk(request: HttpRequest, hub: Hub) -> HttpResponse:
 @require_POST
 @hub_permission_required(Perm.VISIT_LOG)
 def log_visit(request: HttpRequest, hub: Hub) -> HttpResponse:
-    form = VisitForm(request.POST)
+    form = VisitForm(request.POST, hub=hub)
     if not form.is_valid():
         template = "visits/desk.html#quick_log" if request.htmx else "visits/desk.html"
         return render(request, template, _desk_context(request, hub, form), status=400)
@@ -87,6 +86,7 @@ def log_visit(request: HttpRequest, hub: Hub) -> HttpResponse:
     visit, created = visit_log(
         hub=hub,
         user=request.user,
+        served_by=data["served_by"],
         topics=data["topics"],
         channel=data["channel"],
         language=data["language"],
@@ -104,17 +104,6 @@ def log_visit(request: HttpRequest, hub: Hub) -> HttpResponse:
         request, hub, _fresh_form(request, hub), logged=visit, logged_again=not created
     )
     return render(request, "visits/desk.html#quick_log", context)
-
-
-def _get_visit_for_user(request: HttpRequest, pk: int, perm: Perm = Perm.VISIT_LOG) -> Visit:
-    visit = (
-        Visit.objects.filter(pk=pk, hub__in=hub_ids_with(request, perm))
-        .select_related("hub", "language", "served_by")
-        .first()
-    )
-    if visit is None:
-        raise Http404
-    return visit
 
 
 @require_POST
