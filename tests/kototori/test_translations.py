@@ -37,6 +37,7 @@ VISITOR_TEMPLATES = [
     "visits/kiosk_checkin.html",
     "visits/kiosk_ticket.html",
     "visits/now_serving.html",
+    "visits/consent_text.html",
     "events/public/*.html",
     "events/messages/*.txt",
     "layouts/public.html",
@@ -144,6 +145,24 @@ def visitor_template_msgids() -> set[str]:
     return msgids
 
 
+def visitor_code_msgids() -> set[str]:
+    """Msgids from code that visitors read: public form labels, help and errors, choice labels."""
+    from events.forms import CalendarFilterForm, FeedbackForm, SignUpForm
+    from events.models import Audience, Feedback, Group, Kind
+    from visits.forms import KioskForm
+    from visits.models import Consent
+    from visits.views.visitors import CONSENT_TEXTS
+
+    texts: list = [*CONSENT_TEXTS.values()]
+    for form in (KioskForm, SignUpForm, FeedbackForm, CalendarFilterForm):
+        for form_field in form.base_fields.values():
+            texts += [form_field.label, form_field.help_text, *form_field.error_messages.values()]
+    for choices in (Kind, Audience, Group, Feedback.Score, Consent.Scope):
+        texts += choices.labels
+    with translation.override("en"):
+        return {str(text) for text in texts if text}
+
+
 @pytest.fixture(scope="module")
 def compiled_locale(tmp_path_factory) -> Path:
     """Every catalogue compiled with `msgfmt --check-format` (as compilemessages does)."""
@@ -207,16 +226,20 @@ def test_translations_keep_every_placeholder(lang):
                 assert found == expected, (entry.msgid, text)
 
 
-def test_the_visitor_templates_are_extracted():
+def test_the_visitor_strings_are_found_in_templates_and_code():
     assert len(visitor_template_msgids()) > 50
     assert "Take a ticket" in visitor_template_msgids()
+    assert {"What do you need help with?", "Please choose a face.", "Language café"} <= (
+        visitor_code_msgids()
+    )
 
 
 @pytest.mark.parametrize("lang", VISITOR_ONLY_LANGUAGES)
 def test_every_visitor_language_translates_what_visitors_see(lang):
     extracted = translations("fi")  # complete by the test above
     catalogue_ = translations(lang)
-    wanted = {msgid for msgid in visitor_template_msgids() if msgid in extracted}
+    wanted = visitor_template_msgids() | visitor_code_msgids()
+    wanted = {msgid for msgid in wanted if msgid in extracted}  # ours, and extracted already
     with translation.override("en"):
         wanted |= {str(name) for _code, name in settings.LANGUAGES}  # the language switcher
     missing = sorted(m for m in wanted if not catalogue_.get(m) or not catalogue_[m].translated)
