@@ -176,3 +176,19 @@ def test_a_colleague_can_be_named_as_the_one_who_served(desk, hub, make_member, 
     desk.post(log_url(hub), walk_in(served_by=colleague.pk))
     visit = Visit.objects.get()
     assert visit.served_by == colleague and visit.created_by == desk.user
+
+
+def test_an_unknown_hub_is_404_and_logs_nothing(desk):
+    assert desk.get(reverse("visits:desk", kwargs={"hub": "atlantis"})).status_code == 404
+    url = reverse("visits:log_visit", kwargs={"hub": "atlantis"})
+    assert desk.post(url, walk_in()).status_code == 404
+    assert not Visit.objects.exists()
+
+
+def test_the_menu_shows_the_front_desk_pages_by_role(desk, client_for, hub):
+    labels = [item["label"] for item in desk.get(desk_url(hub)).context["nav"]]
+    assert {"Desk", "Queue", "Visitors", "Referrals", "Outreach"} <= {str(x) for x in labels}
+    assert "Kiosk" not in {str(x) for x in labels}
+    manager = client_for(Role.MANAGER, hub)
+    labels = {str(item["label"]) for item in manager.get(desk_url(hub)).context["nav"]}
+    assert "Kiosk" in labels
