@@ -153,6 +153,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "kototori.tasks.deliver_messages",
         "schedule": timedelta(seconds=env.int("OUTBOX_WAKE_SECONDS", default=60)),
     },
+    "clear-expired-sessions": {
+        "task": "kototori.tasks.clear_expired_sessions",
+        "schedule": crontab(minute=5, hour=3),
+    },
     "event-reminders": {
         "task": "events.tasks.send_event_reminders",
         "schedule": timedelta(minutes=10),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from celery import shared_task
+from django.conf import settings
 
 from .messaging import messages_deliver
 
@@ -11,3 +14,9 @@ from .messaging import messages_deliver
 def deliver_messages() -> int:
     """Wake the outbox sender. Idempotent: it only sends rows still pending."""
     return messages_deliver()
+
+
+@shared_task(ignore_result=True)
+def clear_expired_sessions() -> None:
+    """Expired sessions hold personal data (who was logged in, their hub): remove them nightly."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

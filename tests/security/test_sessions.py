@@ -70,3 +70,22 @@ def test_pages_for_signed_in_staff_are_never_cached(logged_in):
 def test_public_pages_keep_their_own_caching(client):
     response = client.get("/test/public/")
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_expired_sessions_are_removed_by_the_nightly_job(settings):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from kototori.tasks import clear_expired_sessions
+
+    Session.objects.create(
+        session_key="old", session_data="x", expire_date=timezone.now() - timedelta(minutes=1)
+    )
+    Session.objects.create(
+        session_key="live", session_data="x", expire_date=timezone.now() + timedelta(hours=1)
+    )
+    assert "clear-expired-sessions" in settings.CELERY_BEAT_SCHEDULE
+    clear_expired_sessions()
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
