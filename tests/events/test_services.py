@@ -170,9 +170,9 @@ def test_publishing_puts_a_draft_on_the_calendar(hub):
 
 
 def test_cancelling_an_event_tells_everyone_signed_up_or_waiting_once(event):
-    sign_up(event, "A", email="a@example.org")
-    sign_up(event, "B", phone="+358401111111")
-    sign_up(event, "C", email="c@example.org")  # waiting
+    sign_up(event, "A", email="a@example.org", language="en")
+    sign_up(event, "B", phone="+358401111111", language="en")
+    sign_up(event, "C", email="c@example.org", language="en")  # waiting
     deliver()
     mail.outbox.clear()
     LocmemBackend.outbox.clear()
