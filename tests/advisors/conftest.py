@@ -28,3 +28,13 @@ def _reference_data(request):
         return
     request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
     ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages are asserted in English (the msgids); outside a request the default
+    language would be Finnish."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -23,14 +23,17 @@ def test_of_two_simultaneous_claims_exactly_one_wins(hub, make_member):
 
         def claim(user, case_id=case.pk, barrier=barrier, results=results):
             from django.db import connection as thread_connection
+            from django.utils import translation
 
             try:
+                translation.activate("en")
                 barrier.wait()
                 services.case_claim(case_id=case_id, advisor=user)
                 results[user.pk] = "won"
             except services.CaseError as exc:
                 results[user.pk] = str(exc)
             finally:
+                translation.deactivate()
                 thread_connection.close()
 
         threads = [threading.Thread(target=claim, args=(u,)) for u in (first, second)]
