@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils import timezone
 from . import charts
 from .participation import DIMENSIONS
 from .periods import Period
-from .suppression import Cell, Row, Table, suppress_all
+from .suppression import Cell, Row, Table, suppress_all, suppress_primary, suppress_secondary
 
 
 @dataclass
@@ -46,6 +46,38 @@ class SectionSpec:
 
 
 SECTIONS: dict[str, SectionSpec] = {}
+
+
+@dataclass
+class TrendSpec:
+    key: str
+    title: str
+    provider: Callable[[list[int], date, date], dict[date, int]]
+    total_table: str  # the report table whose total the months of a period add up to
+
+
+TRENDS: dict[str, TrendSpec] = {}
+
+
+def trend(key: str, title: str, *, total_table: str) -> Callable:
+    """Register a monthly series: ``provider(hub_ids, first_day, last_day)`` → {month start: count}."""
+
+    def register(provider):
+        TRENDS[key] = TrendSpec(key, title, provider, total_table)
+        return provider
+
+    return register
+
+
+@dataclass
+class Trend:
+    key: str
+    title: str
+    points: list[tuple[date, Cell]]
+
+    @property
+    def svg(self) -> str:
+        return charts.trend_chart(self.title, [(f"{d:%m/%y}", c.display) for d, c in self.points])
 
 
 def section(key: str, title: str, *, order: int = 100) -> Callable[[Provider], Provider]:
@@ -79,6 +111,7 @@ class Report:
     suppressed: bool
     sections: list[Section]
     dimensions: list[Dimension] = field(default_factory=list)
+    trends: list[Trend] = field(default_factory=list)
     generated_at: datetime = field(default_factory=timezone.now)
 
     def table(self, key: str) -> Table | None:
@@ -174,15 +207,50 @@ def build_report(*, hub_ids: list[int], period: Period, suppress: bool, scope: s
                 # Room for the hash joins and aggregates of a year of visits without spilling.
                 cursor.execute("SET LOCAL work_mem = '64MB'")
         sections = _build_sections(hub_ids, period, previous, suppress)
-    return Report(
-        scope=scope,
-        hub_ids=hub_ids,
-        period=period,
-        previous=previous,
-        suppressed=suppress,
-        sections=sections,
-        dimensions=_dimensions(sections),
-    )
+        report = Report(
+            scope=scope,
+            hub_ids=hub_ids,
+            period=period,
+            previous=previous,
+            suppressed=suppress,
+            sections=sections,
+            dimensions=_dimensions(sections),
+        )
+        report.trends = [_trend(spec, report) for spec in TRENDS.values()]
+    return report
+
+
+def _month_starts(first: date, last: date) -> list[date]:
+    months, day = [], first.replace(day=1)
+    while day <= last:
+        months.append(day)
+        day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _trend(spec: TrendSpec, report: Report) -> Trend:
+    """The months up to the end of the period (at least 12, at most 24). Withheld like every count
+    of people; and since the months inside a period add up to that period's published total, they
+    get the same secondary suppression as a table with that total."""
+    last = report.period.end
+    first = min(report.previous.start, (last.replace(day=1) - timedelta(days=335)).replace(day=1))
+    first = max(first, (last.replace(day=1) - timedelta(days=730)).replace(day=1))
+    months = _month_starts(first, last)
+    counts = spec.provider(report.hub_ids, months[0], last)
+    points = [(month, Cell(counts.get(month, 0))) for month in months]
+    if report.suppressed:
+        for _month, cell in points:
+            suppress_primary(cell)
+        table = report.table(spec.total_table)
+        for period, column in ((report.period, "current"), (report.previous, "previous")):
+            inside = [c for m, c in points if m >= period.start and _month_end(m) <= period.end]
+            if table is not None and table.total is not None and len(inside) > 1:
+                suppress_secondary(inside, getattr(table.total, column))
+    return Trend(key=spec.key, title=str(spec.title), points=points)
+
+
+def _month_end(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
 def _build_sections(

@@ -6,6 +6,7 @@ Python (only over the handful of groups a GROUP BY returns).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from kototori.models import Language, PartnerOrganisation, Topic
 
-from .builder import Figures, section
+from .builder import Figures, section, trend
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -511,3 +512,19 @@ def events_section(hub_ids: list[int], period: Period) -> list[Figures]:
             chart="none",
         ),
     ]
+
+
+@trend("visits_per_month", gettext_lazy("Visits per month"), total_table="visits_overview")
+def visits_per_month(hub_ids: list[int], first: date, last: date) -> dict[date, int]:
+    from django.db.models.functions import TruncMonth
+
+    from visits.models import Visit
+
+    rows = (
+        Visit.objects.filter(hub_id__in=hub_ids, day__gte=first, day__lte=last)
+        .annotate(month=TruncMonth("day"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)

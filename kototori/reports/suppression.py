@@ -81,12 +81,12 @@ class Table:
         return [*self.rows, *([self.total] if self.total else [])]
 
 
-def _primary(cell: Cell) -> None:
+def suppress_primary(cell: Cell) -> None:
     if cell.counts_people and cell.value is not None and cell.value < THRESHOLD:
         cell.suppressed = True
 
 
-def _secondary(cells: list[Cell], total: Cell | None) -> None:
+def suppress_secondary(cells: list[Cell], total: Cell | None) -> None:
     """Suppress more cells of one additive column until the withheld ones can't be recovered."""
     if total is None or total.suppressed:
         return
@@ -115,13 +115,13 @@ def suppress_table(table: Table) -> Table:
     if not table.counts_people:
         return table
     for row in table.all_rows:
-        _primary(row.current)
-        _primary(row.previous)
+        suppress_primary(row.current)
+        suppress_primary(row.previous)
     if table.additive:
         for column in ("current", "previous"):
             cells = [getattr(row, column) for row in table.rows]
             total = getattr(table.total, column) if table.total else None
-            _secondary(cells, total)
+            suppress_secondary(cells, total)
     return table
 
 

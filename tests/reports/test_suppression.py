@@ -1,5 +1,7 @@
 """Data built to try to reveal a withheld cell: by subtraction from a total, by the previous-period
-column, by a change column, by a bar's length."""
+column, by a change column, by a bar's length, by the months of a period."""
+
+import pytest
 
 from kototori.reports.charts import bar_chart
 from kototori.reports.suppression import SUPPRESSED_LABEL, Cell, Row, Table, suppress_table
@@ -112,3 +114,32 @@ def test_a_withheld_cell_draws_no_bar_in_the_chart():
     svg = bar_chart(table)
     assert svg.count("<rect") == 1  # only "b": "secret" and its complement "a" are withheld
     assert SUPPRESSED_LABEL.replace("<", "&lt;") in svg
+
+
+@pytest.mark.django_db
+def test_months_inside_a_quarter_cannot_reveal_a_withheld_month(hub):
+    """A quarter's total is published; two months of it shown would give away the third."""
+    from kototori.reports.builder import build_report
+    from kototori.reports.periods import quarter
+    from visits.models import Visit
+
+    for month, n in ((7, 20), (8, 3), (9, 30)):
+        for _ in range(n):
+            Visit.objects.create(hub=hub, visited_at=_aware(2026, month, 10))
+    report = build_report(
+        hub_ids=[hub.pk], period=quarter(_aware(2026, 7, 1).date()), suppress=True
+    )
+    months = {
+        m.month: c for m, c in report.trends[0].points if m.year == 2026 and 7 <= m.month <= 9
+    }
+    assert months[8].display == SUPPRESSED_LABEL
+    assert sum(1 for c in months.values() if c.suppressed) >= 2
+    assert report.table("visits_overview").total.current.display == "53"
+
+
+def _aware(year, month, day):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime(year, month, day, 12))
