@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -404,6 +405,16 @@ class QueueEntryQuerySet(models.QuerySet["QueueEntry"]):
 
     def waiting(self) -> QueueEntryQuerySet:
         return self.filter(status=QueueEntry.Status.WAITING)
+
+    def with_waiting(self) -> QueueEntryQuerySet:
+        """Annotate ``waiting`` (called_at − created_at, or left_at − created_at for those who
+        left before being called): the waiting time reports use."""
+        return self.annotate(
+            waiting=models.ExpressionWrapper(
+                Coalesce("called_at", "left_at") - models.F("created_at"),
+                output_field=models.DurationField(),
+            )
+        )
 
     def open(self) -> QueueEntryQuerySet:
         return self.filter(

@@ -104,3 +104,24 @@ def test_outreach_without_people_or_in_the_future_is_refused(desk, hub):
 def test_outreach_of_another_hub_is_404(client_for, hub, other_hub):
     theirs = client_for(Role.FRONT_DESK, other_hub)
     assert theirs.get(reverse("visits:outreach", kwargs={"hub": hub.slug})).status_code == 404
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_the_outreach_list_runs_a_bounded_number_of_queries(
+    desk, hub, django_assert_max_num_queries, size
+):
+    from visits.services import outreach_log
+
+    for _ in range(size):
+        outreach_log(
+            hub=hub,
+            user=desk.user,
+            place_kind="housing",
+            place="Club room",
+            date=timezone.localdate(),
+            head_count=5,
+            counts={topic("housing"): 3, topic("employment"): 2},
+            staff=[desk.user],
+        )
+    with django_assert_max_num_queries(12):
+        assert desk.get(reverse("visits:outreach", kwargs={"hub": hub.slug})).status_code == 200

@@ -120,3 +120,14 @@ class TestPersonas:
 
     def test_anonymous_is_sent_to_login(self, client, hub):
         assert client.get(reverse("visits:referrals", kwargs={"hub": hub.slug})).status_code == 302
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_referral_list_runs_a_bounded_number_of_queries(
+    desk, hub, django_assert_max_num_queries, size
+):
+    service = PartnerServiceFactory(partner=PartnerFactory(hubs_served=[hub]))
+    for _ in range(size):
+        ReferralFactory(hub=hub, partner=service.partner, service=service)
+    with django_assert_max_num_queries(8):
+        assert desk.get(reverse("visits:referrals", kwargs={"hub": hub.slug})).status_code == 200

@@ -221,3 +221,15 @@ def test_first_names_typed_at_the_kiosk_are_forgotten_after_the_day(hub):
     today.refresh_from_db()
     assert old.first_name == "" and today.first_name == "Hodan"
     assert forget_queue_names() == 0  # nothing left: running again changes nothing
+
+
+def test_reports_get_the_waiting_time_of_each_ticket(hub, user):
+    called, _ = queue_add(hub=hub)
+    gone, _ = queue_add(hub=hub)
+    earlier = timezone.now() - timedelta(minutes=9)
+    QueueEntry.objects.update(created_at=earlier)
+    queue_call_next(hub=hub, user=user)
+    queue_entry_move(entry=gone, status=QueueEntry.Status.LEFT, user=user)
+    waits = dict(QueueEntry.objects.with_waiting().values_list("number", "waiting"))
+    assert timedelta(minutes=9) <= waits[called.number] < timedelta(minutes=10)
+    assert timedelta(minutes=9) <= waits[gone.number] < timedelta(minutes=10)

@@ -157,3 +157,14 @@ def test_the_consent_text_page_is_for_staff_of_the_hub_only(client_for, client, 
     url = reverse("visits:consent_text", kwargs={"hub": hub.slug})
     assert client_for(Role.FRONT_DESK, other_hub).get(url, {"lang": "ar"}).status_code == 404
     assert client.get(url, {"lang": "ar"}).status_code == 302
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_visitor_search_runs_a_bounded_number_of_queries(
+    desk, hub, django_assert_max_num_queries, size
+):
+    for _ in range(size):
+        VisitorFactory(hub=hub, first_name="Amal").languages.set([language("ar")])
+    with django_assert_max_num_queries(9):
+        response = desk.get(reverse("visits:visitors", kwargs={"hub": hub.slug}), {"q": "Amal"})
+    assert len(response.context["results"]) == size
