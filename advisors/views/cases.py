@@ -93,6 +93,8 @@ def _case_page(
         or TransferForm(hub=hub, exclude_user=case.claimed_by),
     }
     context["needs_professional"] = any(t.needs_professional for t in context["topics"])
+    if context["needs_professional"] and not supervisor:
+        context["can_close"] = False  # the service refuses it too; don't offer what can't work
     return render(request, "advisors/case.html", context, status=status)
 
 
