@@ -26,6 +26,15 @@ def test_the_kiosk_speaks_the_visitors_language_right_to_left(client, hub):
     assert "<svg" in html
 
 
+@pytest.mark.parametrize(
+    ("lang", "direction"),
+    [("fa", "rtl"), ("prs", "rtl"), ("ckb", "rtl"), ("so", "ltr"), ("ti", "ltr"), ("uk", "ltr")],
+)
+def test_every_visitor_language_gets_its_own_direction(client, hub, lang, direction):
+    html = client.get(checkin_url(hub, lang)).content.decode()
+    assert f'lang="{lang}" dir="{direction}"' in html
+
+
 def test_a_visitor_takes_a_ticket_that_appears_in_the_queue(client, hub):
     response = client.post(
         checkin_url(hub, "so"),
