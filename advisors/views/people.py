@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -265,7 +266,7 @@ def training_session(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
             services.training_completion_record(
                 user=advisor.user,
                 training=session.training,
-                completed_on=session.starts_at.date(),
+                completed_on=timezone.localtime(session.starts_at).date(),
                 session=session,
             )
         messages.success(request, _("Completions recorded."))
