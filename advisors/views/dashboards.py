@@ -8,8 +8,10 @@ from django.conf import settings
 from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kototori.access import Perm, hub_permission_required
+from kototori.reports.charts import simple_bars
 from visits.models import Case
 
 from ..models import AdvisorProfile, Shift, Stage, TrainingCompletion
@@ -74,4 +76,7 @@ def supervision(request: HttpRequest, hub: Hub) -> HttpResponse:
         "outcomes": pathway_outcomes_by_kind(hub, timezone.localdate().year),
         "hub_hours": hub_hours_this_month(hub),
     }
+    context["stages_chart"] = simple_bars(
+        "pathway", _("Advisors by pathway stage"), context["stages"]
+    )
     return render(request, "advisors/supervision.html", context)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kototori.access import Perm, has_perm, hub_permission_required
 from kototori.audit import log_person_access
+from kototori.reports.charts import simple_bars
 
 from ..forms import (
     AdvisorAttendeeForm,
@@ -84,10 +85,22 @@ def dashboard(request: HttpRequest, hub: Hub) -> HttpResponse:
     for event in recent:
         event.feedback_row = feedback.get(event.pk)
         event.split = attendance_split(event)
+    fill = [
+        (event.title, round(100 * event.places_taken / event.capacity))
+        for event in upcoming[:12]
+        if event.capacity and event.status == Status.PUBLISHED
+    ]
     return render(
         request,
         "events/staff/dashboard.html",
-        {"hub": hub, "upcoming": upcoming, "recent": recent},
+        {
+            "hub": hub,
+            "upcoming": upcoming,
+            "recent": recent,
+            "fill_chart": simple_bars("fill", _("Places taken, % of capacity"), fill)
+            if fill
+            else "",
+        },
     )
 
 

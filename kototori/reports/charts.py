@@ -83,3 +83,20 @@ def trend_chart(title: str, points: list[tuple[str, str]]) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def simple_bars(key: str, title: str, rows: list[tuple[str, int | float]]) -> str:
+    """A bar chart of staff figures (no suppression: staff dashboards show their own hub in full)."""
+    from .suppression import Cell, Row
+    from .suppression import Table as _Table
+
+    table = _Table(
+        key=key,
+        title=title,
+        rows=[
+            Row(label=str(label), current=Cell(value, counts_people=False), previous=Cell(None))
+            for label, value in rows
+        ],
+        counts_people=False,
+    )
+    return bar_chart(table)

@@ -84,3 +84,40 @@ def test_exports_carry_the_figures_of_the_database(client_for, hub):
     text = "\n".join(page.extract_text() for page in pdf.pages)
     assert "Visits by channel" in text
     assert str(total) in text
+
+
+def test_the_professional_sees_the_pathway_as_a_chart(client_for, hub):
+    from advisors.models import AdvisorProfile
+
+    for stage in ("interested", "active", "active"):
+        AdvisorProfile.objects.create(name=f"A {stage}", stage=stage).hubs.add(hub)
+    html = (
+        client_for(Role.PROFESSIONAL, hub)
+        .get(reverse("advisors:supervision", kwargs={"hub": hub.slug}))
+        .content.decode()
+    )
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in html
+    assert "<desc" in html and "Active advisor: 2" in html
+
+
+def test_the_coordinator_sees_how_full_the_coming_events_are(client_for, hub):
+    from events.models import Event, Registration
+
+    start = timezone.now() + timedelta(days=3)
+    event = Event.objects.create(
+        hub=hub,
+        kind="cafe",
+        title="Language café",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=10,
+        status="published",
+    )
+    for i in range(4):
+        Registration.objects.create(event=event, name=f"P{i}", language="fi", status="confirmed")
+    html = (
+        client_for(Role.COORDINATOR, hub)
+        .get(reverse("events:dashboard", kwargs={"hub": hub.slug}))
+        .content.decode()
+    )
+    assert "Language café: 40" in html
