@@ -10,6 +10,8 @@ from visits.services import REFERRAL_SALT, referral_token
 
 pytestmark = pytest.mark.django_db
 
+ENGLISH = {"accept-language": "en"}
+
 
 @pytest.fixture
 def partner(hub):
@@ -74,7 +76,7 @@ def test_the_partner_link_shows_no_contact_details(client, hub, partner):
 def test_a_tampered_link_gets_a_clear_message(client, hub, partner):
     referral = ReferralFactory(hub=hub, partner=partner)
     forged = signing.dumps({"r": referral.pk, "k": "guess"}, salt=REFERRAL_SALT)
-    response = client.get(reverse("visits:partner_referral", args=[forged]))
+    response = client.get(reverse("visits:partner_referral", args=[forged]), headers=ENGLISH)
     assert response.status_code == 404
     assert "not valid" in response.content.decode()
     response = client.post(
@@ -88,7 +90,8 @@ def test_a_tampered_link_gets_a_clear_message(client, hub, partner):
 def test_an_expired_link_gets_a_clear_message(client, hub, partner, settings):
     referral = ReferralFactory(hub=hub, partner=partner)
     settings.REFERRAL_LINK_MAX_AGE_DAYS = -1
-    response = client.get(reverse("visits:partner_referral", args=[referral_token(referral)]))
+    url = reverse("visits:partner_referral", args=[referral_token(referral)])
+    response = client.get(url, headers=ENGLISH)
     assert response.status_code == 410
     assert "expired" in response.content.decode()
 
