@@ -166,11 +166,28 @@ class NoStoreForStaffMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
-            response["Cache-Control"] = "no-store, private, max-age=0"
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
         return response
 
 
 # Connected when the middleware module loads, which Django does before serving any request.
 user_logged_in.connect(session_start, dispatch_uid="kototori.session_start")
 _authenticator_added_signal.connect(authenticator_added, dispatch_uid="kototori.mfa_verified")
+
+
+class ExtraSecurityHeadersMiddleware:
+    """Headers Django doesn't set: no powerful browser features (camera, microphone, location…) for
+    any page or anything framed in it, and no embedding of our resources by other sites."""
+
+    PERMISSIONS_POLICY = (
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()"
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
