@@ -84,3 +84,6 @@ def test_the_kiosk_is_rate_limited(client, hub, settings):
         client.post(checkin_url(hub, "fi"), {"key": f"k{i}"})
     assert client.post(checkin_url(hub, "fi"), {"key": "last"}).status_code == 429
     assert QueueEntry.objects.count() == 20
+    too_many = client.post(checkin_url(hub, "ar"), {"key": "ar"})
+    assert too_many.status_code == 429
+    assert 'lang="ar" dir="rtl"' in too_many.content.decode()

@@ -56,32 +56,31 @@ def kiosk(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @public
-@rate_limit("kiosk", settings.KIOSK_RATE_LIMIT)
 def kiosk_checkin(request: HttpRequest, token: str, lang: str) -> HttpResponse:
-    """Step two: topics from pictograms, an optional first name, and the ticket."""
+    """Step two: topics from pictograms, an optional first name, and the ticket. Everything,
+    the "too many tries" page included, is in the language the visitor picked."""
     hub = _kiosk_hub(token)
     if lang not in settings.VISITOR_LANGUAGES:
         raise Http404
     with translation.override(lang):
-        form = KioskForm(
-            request.POST if request.method == "POST" else None, initial={"key": new_key()}
-        )
-        context = {"hub": hub, "token": token, "lang": lang, "form": form}
-        if request.method == "POST":
-            if not form.is_valid():
-                return render(request, "visits/kiosk_checkin.html", context, status=400)
-            entry, _created = queue_add(
-                hub=hub,
-                source=QueueEntry.Source.KIOSK,
-                language=Language.objects.filter(code=lang).first(),
-                topics=form.cleaned_data["topics"],
-                first_name=form.cleaned_data["first_name"],
-                idempotency_key=form.cleaned_data["key"] or None,
-            )
-            ahead = QueueEntry.objects.today(hub).waiting().filter(number__lt=entry.number).count()
-            return render(
-                request,
-                "visits/kiosk_ticket.html",
-                {**context, "entry": entry, "ahead": ahead},
-            )
+        return _checkin(request, hub=hub, token=token, lang=lang)
+
+
+@rate_limit("kiosk", settings.KIOSK_RATE_LIMIT)
+def _checkin(request: HttpRequest, *, hub: Hub, token: str, lang: str) -> HttpResponse:
+    form = KioskForm(request.POST if request.method == "POST" else None, initial={"key": new_key()})
+    context = {"hub": hub, "token": token, "lang": lang, "form": form}
+    if request.method != "POST":
         return render(request, "visits/kiosk_checkin.html", context)
+    if not form.is_valid():
+        return render(request, "visits/kiosk_checkin.html", context, status=400)
+    entry, _created = queue_add(
+        hub=hub,
+        source=QueueEntry.Source.KIOSK,
+        language=Language.objects.filter(code=lang).first(),
+        topics=form.cleaned_data["topics"],
+        first_name=form.cleaned_data["first_name"],
+        idempotency_key=form.cleaned_data["key"] or None,
+    )
+    ahead = QueueEntry.objects.today(hub).waiting().filter(number__lt=entry.number).count()
+    return render(request, "visits/kiosk_ticket.html", {**context, "entry": entry, "ahead": ahead})

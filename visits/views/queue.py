@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import segno
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -181,17 +182,21 @@ def kiosk_settings(request: HttpRequest, hub: Hub) -> HttpResponse:
             else:
                 messages.success(request, _("The kiosk is off."))
             return redirect("visits:kiosk_settings", hub=hub.slug)
+    kiosk_url = request.build_absolute_uri(
+        reverse("visits:kiosk", kwargs={"token": hub.kiosk_token})
+    )
+    screen_url = request.build_absolute_uri(
+        reverse("visits:screen", kwargs={"token": display_token(hub)})
+    )
     return render(
         request,
         "visits/kiosk_settings.html",
         {
             "hub": hub,
             "form": form,
-            "kiosk_url": request.build_absolute_uri(
-                reverse("visits:kiosk", kwargs={"token": hub.kiosk_token})
-            ),
-            "screen_url": request.build_absolute_uri(
-                reverse("visits:screen", kwargs={"token": display_token(hub)})
-            ),
+            "kiosk_url": kiosk_url,
+            "kiosk_qr": segno.make(kiosk_url, error="m").svg_data_uri(scale=4),
+            "screen_url": screen_url,
+            "screen_qr": segno.make(screen_url, error="m").svg_data_uri(scale=4),
         },
     )
