@@ -11,6 +11,18 @@ from django.test import Client
 from tests.factories import PASSWORD
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(settings, request):
+    """Lockout counters and used TOTP codes live in the cache: give each test its own, so parallel
+    test processes sharing one Redis can't reset each other's counters."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
 def totp_code(secret: str, at: float | None = None) -> str:
     """The code an authenticator app shows now (RFC 6238, 30-second steps, six digits)."""
     return format_hotp_value(hotp_value(secret, int(at or time.time()) // 30))
