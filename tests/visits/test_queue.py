@@ -51,6 +51,9 @@ def test_a_ticket_goes_from_waiting_to_done_with_htmx(desk, hub, htmx_headers):
     desk.post(move_url(entry, "serve"), headers=htmx_headers)
     response = desk.post(move_url(entry, "done"), {"outcome": "referred"}, headers=htmx_headers)
     assert response.status_code == 200
+    assert (
+        f"/referrals/new/?visit={entry.pk and Visit.objects.get().pk}" in response.content.decode()
+    )
     entry.refresh_from_db()
     assert entry.status == QueueEntry.Status.DONE
     assert entry.visit.outcome == "referred"

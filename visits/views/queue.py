@@ -111,8 +111,9 @@ def queue_move(request: HttpRequest, hub: Hub, pk: int, action: str) -> HttpResp
     if action == "done":
         form = QueueDoneForm(request.POST)
         outcome = form.cleaned_data["outcome"] if form.is_valid() else None
+    moved = None
     try:
-        entry = queue_entry_move(
+        entry = moved = queue_entry_move(
             entry=entry, status=ACTIONS[action], user=request.user, outcome=outcome
         )
         notice = _("Ticket %(number)s: %(status)s.") % {
@@ -125,7 +126,7 @@ def queue_move(request: HttpRequest, hub: Hub, pk: int, action: str) -> HttpResp
         }
     if not request.htmx:
         messages.info(request, notice)
-    return _queue_response(request, hub, notice=notice)
+    return _queue_response(request, hub, notice=notice, moved=moved)
 
 
 def _board_context(hub: Hub, refresh_url: str) -> dict:
