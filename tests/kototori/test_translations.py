@@ -163,6 +163,22 @@ def visitor_code_msgids() -> set[str]:
         return {str(text) for text in texts if text}
 
 
+def compile_catalogue(lang: str, out: Path) -> subprocess.CompletedProcess:
+    target = out / lang / "LC_MESSAGES"
+    target.mkdir(parents=True, exist_ok=True)
+    return subprocess.run(
+        [
+            "msgfmt",
+            "--check-format",
+            "-o",
+            str(target / "django.mo"),
+            str(LOCALE / lang / "LC_MESSAGES" / "django.po"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+
+
 @pytest.fixture(scope="module")
 def compiled_locale(tmp_path_factory) -> Path:
     """Every catalogue compiled with `msgfmt --check-format` (as compilemessages does)."""
@@ -170,19 +186,7 @@ def compiled_locale(tmp_path_factory) -> Path:
         pytest.skip("msgfmt (gettext) is not installed")
     out = tmp_path_factory.mktemp("locale")
     for lang in all_languages():
-        target = out / lang / "LC_MESSAGES"
-        target.mkdir(parents=True)
-        subprocess.run(
-            [
-                "msgfmt",
-                "--check-format",
-                "-o",
-                str(target / "django.mo"),
-                str(LOCALE / lang / "LC_MESSAGES" / "django.po"),
-            ],
-            check=True,
-            capture_output=True,
-        )
+        compile_catalogue(lang, out)
     return out
 
 
@@ -203,6 +207,14 @@ def test_every_language_has_a_catalogue_with_the_right_plural_forms_and_no_fuzzy
     for entry in entries:
         if entry.msgid_plural and entry.translated:
             assert sorted(entry.msgstr) == list(range(NPLURALS[lang])), entry.msgid
+
+
+@pytest.mark.parametrize("lang", [code for code, _name in settings.LANGUAGES])
+def test_every_catalogue_compiles_with_format_checks(lang, tmp_path):
+    if shutil.which("msgfmt") is None:
+        pytest.skip("msgfmt (gettext) is not installed")
+    result = compile_catalogue(lang, tmp_path)
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize("lang", STAFF_LANGUAGES)
