@@ -167,7 +167,7 @@ INVENTORY: dict[str, Record] = {
     "kototori.OutboundMessage": Record(
         "visitors and staff",
         "send reminders and notices exactly once",
-        "body and recipient cleared 30 days after sending (retention job, second pass)",
+        "recipient, subject and text cleared after 30 days (kototori.retention)",
         {
             "id": N,
             "key": N,
@@ -188,7 +188,7 @@ INVENTORY: dict[str, Record] = {
     "kototori.AccessLog": Record(
         "staff (who) and visitors (whom)",
         "accountability: who saw whose record, when and why (art. 5(2), 32)",
-        "24 months, append-only (database trigger)",
+        "24 months (kototori.retention), append-only (database trigger)",
         {
             "id": N,
             "at": P,

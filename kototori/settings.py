@@ -158,6 +158,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "kototori.tasks.clear_expired_sessions",
         "schedule": crontab(minute=5, hour=3),
     },
+    "retention": {
+        "task": "kototori.tasks.run_retention",
+        "schedule": crontab(minute=20, hour=3),
+    },
     "event-reminders": {
         "task": "events.tasks.send_event_reminders",
         "schedule": timedelta(minutes=10),
@@ -372,6 +376,8 @@ LOGGING = {
 # Kototori
 
 KIOSK_RATE_LIMIT = env.str("KIOSK_RATE_LIMIT", default="20/10m")
+# Retention (kototori.retention): sent messages keep their recipient and text this many days.
+OUTBOX_RETENTION_DAYS = 30
 # Front desk: how long a just-logged visit can be undone, and how long a partner's referral link
 # stays valid.
 VISIT_UNDO_SECONDS = 120

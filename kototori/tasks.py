@@ -20,3 +20,11 @@ def deliver_messages() -> int:
 def clear_expired_sessions() -> None:
     """Expired sessions hold personal data (who was logged in, their hub): remove them nightly."""
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
+@shared_task(ignore_result=True)
+def run_retention() -> None:
+    """Delete or anonymise personal data past its retention period (kototori.retention)."""
+    from .retention import retention_run
+
+    retention_run()
