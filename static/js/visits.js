@@ -9,6 +9,24 @@
     }
   });
 
+  // A failed save (server error, no network) says so, and leaves what was typed in place.
+  const showFailure = (event) => {
+    const target = event.detail.target;
+    if (!target) return;
+    const box = target.querySelector("[data-error]") || target.closest("[data-error]");
+    if (!box || !box.dataset.error) return;
+    let note = box.querySelector(".save-failed");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "message message-error save-failed";
+      note.setAttribute("role", "alert");
+      box.prepend(note);
+    }
+    note.textContent = box.dataset.error;
+  };
+  document.addEventListener("htmx:responseError", showFailure);
+  document.addEventListener("htmx:sendError", showFailure);
+
   // Don't refresh a polled list while someone is working in it (it would take their focus).
   document.addEventListener("htmx:beforeRequest", (event) => {
     const elt = event.detail.elt;

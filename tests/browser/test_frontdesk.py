@@ -82,3 +82,19 @@ def test_front_desk_of_another_hub_sees_none_of_it(
     response = page.goto(f"{live_server.url}/h/{hub.slug}/desk/queue/")
     assert response.status == 404
     expect(page.get_by_text("Zainab")).to_have_count(0)
+
+
+def test_a_failed_save_says_so_and_keeps_what_was_typed(page, login, live_server, hub, make_member):
+    login(page, make_member(Role.FRONT_DESK, hub))
+    page.route("**/desk/log/", lambda route: route.abort())  # the network drops
+    page.locator("label.chip", has_text="Housing").click()
+    page.get_by_label("Note").fill("bus card")
+    page.get_by_role("button", name="Log visit").click()
+    expect(page.get_by_role("alert")).to_contain_text("Not saved")
+    expect(page.get_by_label("Note")).to_have_value("bus card")
+    expect(page.locator("input[name=topics]:checked")).to_have_count(1)
+    assert not Visit.objects.exists()
+    page.unroute("**/desk/log/")
+    page.get_by_role("button", name="Log visit").click()
+    expect(page.locator("#log-result")).to_contain_text("Visit logged")
+    assert Visit.objects.count() == 1
