@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class KototoriConfig(AppConfig):
     name = "kototori"
     verbose_name = _("Kototori core")
+
+    def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import middleware
+
+        user_logged_in.connect(middleware.session_start, dispatch_uid="kototori.session_start")
+        authenticator_added.connect(
+            middleware.authenticator_added, dispatch_uid="kototori.mfa_verified"
+        )

@@ -8,11 +8,9 @@ from typing import TYPE_CHECKING
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
-from allauth.mfa.signals import authenticator_added as _authenticator_added_signal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
@@ -171,8 +169,6 @@ class NoStoreForStaffMiddleware:
 
 
 # Connected when the middleware module loads, which Django does before serving any request.
-user_logged_in.connect(session_start, dispatch_uid="kototori.session_start")
-_authenticator_added_signal.connect(authenticator_added, dispatch_uid="kototori.mfa_verified")
 
 
 class ExtraSecurityHeadersMiddleware:

@@ -148,6 +148,26 @@ step_ruff_check() { "$VENV/bin/ruff" check .; }
 step_ruff_format() { "$VENV/bin/ruff" format --check .; }
 step_migrations() { "$PY" manage.py makemigrations --check --dry-run; }
 step_deploy_check() { production_env "$PY" manage.py check --deploy --fail-level WARNING; }
+step_bandit() {
+    "$VENV/bin/bandit" -q -r kototori visits advisors events -x '*/migrations/*' --severity-level high
+}
+
+# pip-audit needs a vulnerability database (pypi.org's JSON API or OSV). Where neither can be reached
+# it can check nothing: say so plainly and do not pretend it passed. Found vulnerabilities fail the run.
+step_pip_audit() {
+    local out rc=0
+    out="$("$VENV/bin/pip-audit" -r requirements.lock --vulnerability-service pypi --strict --progress-spinner off 2>&1)" || rc=$?
+    if ((rc == 0)); then
+        echo "$out" | tail -3
+    elif grep -qiE "known vulnerabilit" <<<"$out" && ! grep -qi "Dependency not found" <<<"$out"; then
+        echo "$out"
+        return 1
+    else
+        warn "pip-audit could not reach a vulnerability database from here: nothing was audited"
+        echo "$out" | grep -iE "error|not found|connection" | head -3
+    fi
+}
+
 step_collectstatic() { production_env "$PY" manage.py collectstatic --noinput -v 0; }
 
 step_pytest() {
@@ -224,6 +244,8 @@ main() {
     check "ruff format --check" step_ruff_format
     check "migrations up to date" step_migrations
     check "check --deploy" step_deploy_check
+    check "bandit (high severity)" step_bandit
+    check "pip-audit" step_pip_audit
     check "collectstatic" step_collectstatic
     check "pytest (whole suite)" step_pytest
 
