@@ -484,3 +484,30 @@ def queue_forget_names() -> int:
         .exclude(first_name="")
         .update(first_name="")
     )
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    visit: Visit,
+    topics: Iterable[Topic],
+    channel: str,
+    language: Language | None,
+    language_help: bool,
+    outcome: str,
+    note: str,
+    served_by: User | None,
+    visited_at: datetime | None = None,
+) -> Visit:
+    """Correct a visit logged with a mistake (after the undo window)."""
+    visit.channel = channel
+    visit.language = language
+    visit.language_help = language_help
+    visit.outcome = outcome
+    visit.note = note
+    visit.served_by = served_by or visit.served_by
+    if visited_at is not None:
+        visit.visited_at = visited_at
+    visit.save()
+    visit.topics.set(topics)
+    return visit

@@ -192,3 +192,22 @@ def test_the_menu_shows_the_front_desk_pages_by_role(desk, client_for, hub):
     manager = client_for(Role.MANAGER, hub)
     labels = {str(item["label"]) for item in manager.get(desk_url(hub)).context["nav"]}
     assert "Kiosk" in labels
+
+
+def test_a_visit_can_be_corrected_later_by_the_desk_of_its_hub(desk, hub, client_for, other_hub):
+    visit = VisitFactory(hub=hub, topics=[topic("housing")], served_by=desk.user)
+    url = reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk})
+    assert desk.get(url).status_code == 200
+    response = desk.post(
+        url, {"topics": [topic("employment").pk], "channel": "phone", "outcome": "referred"}
+    )
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert [t.key for t in visit.topics.all()] == ["employment"]
+    assert (visit.channel, visit.outcome) == ("phone", "referred")
+    assert desk.post(url, {"channel": "phone", "outcome": "advice"}).status_code == 400
+    theirs = client_for(Role.FRONT_DESK, other_hub)
+    assert theirs.get(url).status_code == 404
+    foreign = reverse("visits:visit_detail", kwargs={"hub": other_hub.slug, "pk": visit.pk})
+    assert theirs.post(foreign, {"topics": [topic("health").pk]}).status_code == 404
+    assert [t.key for t in visit.topics.all()] == ["employment"]

@@ -15,7 +15,7 @@ from kototori.access import Perm, has_perm, hub_permission_required
 
 from ..forms import VisitForm, new_key
 from ..models import QueueEntry, Visit, VisitOutcome
-from ..services import visit_can_undo, visit_log, visit_undo
+from ..services import visit_can_undo, visit_log, visit_undo, visit_update
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -123,20 +123,49 @@ def undo_visit(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
 
 @hub_permission_required(Perm.VISIT_LOG)
 def visit_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    """A visit, its next steps, and a form to correct it (after the undo window has passed)."""
     visit = get_object_or_404(
         Visit.objects.select_related("language", "served_by").prefetch_related("topics"),
         pk=pk,
         hub=hub,
     )
+    initial = {
+        "topics": list(visit.topics.all()),
+        "channel": visit.channel,
+        "language": visit.language_id,
+        "language_help": visit.language_help,
+        "outcome": visit.outcome,
+        "note": visit.note,
+        "served_by": visit.served_by_id,
+        "visited_at": timezone.localtime(visit.visited_at),
+    }
+    form = VisitForm(request.POST if request.method == "POST" else None, initial=initial, hub=hub)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        visit_update(
+            visit=visit,
+            topics=data["topics"],
+            channel=data["channel"],
+            language=data["language"],
+            language_help=data["language_help"],
+            outcome=data["outcome"],
+            note=data["note"],
+            served_by=data["served_by"],
+            visited_at=data["visited_at"],
+        )
+        messages.success(request, _("Saved."))
+        return redirect("visits:visit_detail", hub=hub.slug, pk=visit.pk)
     return render(
         request,
         "visits/visit_detail.html",
         {
             "hub": hub,
             "visit": visit,
+            "form": form,
             "can_undo": visit_can_undo(visit=visit, user=request.user),
             "can_refer": has_perm(request, Perm.REFERRAL_MANAGE, hub),
             "can_open_case": has_perm(request, Perm.CASE_OPEN, hub),
             "can_record_visitor": has_perm(request, Perm.VISITOR_MANAGE, hub),
         },
+        status=400 if request.method == "POST" else 200,
     )
