@@ -168,3 +168,15 @@ def test_visitor_search_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(9):
         response = desk.get(reverse("visits:visitors", kwargs={"hub": hub.slug}), {"q": "Amal"})
     assert len(response.context["results"]) == size
+
+
+def test_a_record_with_the_same_phone_is_offered_for_merging_by_number_only(desk, hub, other_hub):
+    first = VisitorFactory(hub=hub, first_name="Amal", phone="040 111 2222")
+    second = VisitorFactory(hub=hub, first_name="Amal K.", phone="0401112222")
+    VisitorFactory(hub=other_hub, phone="0401112222")
+    response = desk.get(detail_url(second))
+    assert response.context["possible_duplicates"] == [first.pk]
+    html = response.content.decode()
+    assert f"Merge record {first.pk} into this one" in html
+    assert "Amal K." in html and ">Amal<" not in html
+    assert AccessLog.objects.filter(subject_id=first.pk).count() == 0

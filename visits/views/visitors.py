@@ -144,6 +144,14 @@ def visitor_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
             "cases": visitor.cases.all()[:20],
             "can_manage": has_perm(request, Perm.VISITOR_MANAGE, hub),
             "merge_form": MergeForm(),
+            # Numbers only: a hint to merge, without showing (and logging) another person.
+            "possible_duplicates": list(
+                Visitor.objects.filter(hub=hub, phone_digits=visitor.phone_digits)
+                .exclude(pk=visitor.pk)
+                .values_list("pk", flat=True)[:5]
+            )
+            if visitor.phone_digits
+            else [],
         },
     )
 
