@@ -337,6 +337,9 @@ def referral_create(
         created_by=user,
     )
     referral.topics.set(topics)
+    if visit is not None and visit.outcome == VisitOutcome.ADVICE:
+        visit.outcome = VisitOutcome.REFERRED
+        visit.save(update_fields=["outcome"])
     if notify_partner and partner.email:
         lang = settings.LANGUAGE_CODE
         with translation.override(lang):
@@ -409,7 +412,7 @@ def case_open(
     case.topics.set(topics)
     case.languages.set(languages)
     CaseNote.objects.create(case=case, author=user, kind=CaseNote.Kind.OPENED)
-    if visit is not None and visit.outcome != "case":
+    if visit is not None and visit.outcome != VisitOutcome.CASE:
         visit.outcome = VisitOutcome.CASE
         visit.save(update_fields=["outcome"])
     return case

@@ -16,7 +16,7 @@ from kototori.access import Perm, hub_permission_required, public
 from kototori.ratelimit import rate_limit
 
 from ..forms import ReferralForm, ReferralStatusForm
-from ..models import Referral, Visit, Visitor, VisitOutcome
+from ..models import Referral, Visit, Visitor
 from ..services import referral_create, referral_from_token, referral_token, referral_update
 
 if TYPE_CHECKING:
@@ -65,9 +65,6 @@ def referral_create_view(request: HttpRequest, hub: Hub) -> HttpResponse:
             visitor=visitor or (visit.visitor if visit else None),
             **form.cleaned_data,
         )
-        if visit is not None and visit.outcome == VisitOutcome.ADVICE:
-            visit.outcome = VisitOutcome.REFERRED
-            visit.save(update_fields=["outcome"])
         messages.success(
             request, _("Referral sent to %(partner)s.") % {"partner": referral.partner}
         )
