@@ -56,6 +56,25 @@
     if (event.detail.target && event.detail.target.id === "quick-log") focusFirstTopic();
   });
 
+  // Keyboard users keep their place in the queue: after an action swaps the board, focus goes
+  // back to the same ticket's next button, or to "Call next".
+  let lastQueueAction = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const elt = event.detail.elt;
+    if (elt && elt.closest && elt.closest("#queue-board") && elt.hasAttribute("hx-post")) {
+      const row = elt.closest("[id^='ticket-']");
+      lastQueueAction = row ? row.id : "call-next";
+    }
+  });
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (!lastQueueAction || !event.detail.target || event.detail.target.id !== "queue-board") return;
+    const board = document.getElementById("queue-board");
+    const row = board && board.querySelector(`#${CSS.escape(lastQueueAction)}`);
+    const next = (row && row.querySelector("button")) || (board && board.querySelector(".queue-actions button"));
+    if (next) next.focus();
+    lastQueueAction = null;
+  });
+
   // The kiosk goes back to the start by itself, ready for the next visitor: from the ticket page
   // after a while, and from a half-filled form left behind (so no one reads another's name).
   document.addEventListener("DOMContentLoaded", () => {

@@ -49,7 +49,9 @@ def test_a_kiosk_check_in_in_arabic_is_served_at_the_desk_with_its_waiting_time(
     expect(page.locator("#ticket-1")).to_contain_text("Called")
     page.locator("#ticket-1").get_by_role("button", name="Start serving").click()
     expect(page.locator("#ticket-1")).to_contain_text("Being served")
-    page.locator("#ticket-1").get_by_role("button", name="Done").click()
+    # Keyboard users keep their place: focus is on this ticket's next button.
+    expect(page.locator("#ticket-1").get_by_role("button", name="Done")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.locator("#finished-1")).to_contain_text("Done")
     expect(page.locator("#finished-1")).to_contain_text("6")
 
