@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "csp",
     "kototori",
     "kototori.reports",
+    "kototori.rights",
     "visits",
     "advisors",
     "events",
@@ -165,6 +166,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "event-reminders": {
         "task": "events.tasks.send_event_reminders",
         "schedule": timedelta(minutes=10),
+    },
+    "rights-retention": {  # each hub's own retention periods (kototori.rights)
+        "task": "kototori.rights.tasks.apply_retention_policies",
+        "schedule": crontab(minute=40, hour=3),
     },
     "event-contacts-erase": {
         "task": "events.tasks.erase_old_contacts",

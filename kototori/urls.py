@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("visits.urls")),
     path("", include("advisors.urls")),
     path("", include("events.urls")),
+    path("", include("kototori.rights.urls")),
 ]

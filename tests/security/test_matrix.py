@@ -201,7 +201,14 @@ TABLE: dict[str, Row] = {
     "events:poster": public_row(),
     "events:register": public_row(),
     "events:feedback_form": public_row(),
-    # Data-subject rights (kototori.rights)
+    # Data-subject rights (kototori.rights): the exports are person data
+    "rights:visitor_data": row({FD, PRO, MGR}, foreign=True),
+    "rights:visitor_data_pdf": row({FD, PRO, MGR}, foreign=True),
+    "rights:visitor_data_json": row({FD, PRO, MGR}, foreign=True),
+    "rights:visitor_erase": row({FD, PRO, MGR}, foreign=True),
+    "rights:retention": row({MGR}),
+    "rights:retention_preview": row({MGR}),
+    "rights:retention_preview@htmx": row({MGR}, htmx=True),
 }
 
 
@@ -320,6 +327,10 @@ BUILDERS: dict[str, Callable] = {
     "events:poster": _o("event"),
     "events:register": _o("event"),
     "events:feedback_form": _o("past_event"),
+    "rights:visitor_data": _o("visitor"),
+    "rights:visitor_data_pdf": _o("visitor"),
+    "rights:visitor_data_json": _o("visitor"),
+    "rights:visitor_erase": _o("visitor"),
 }
 
 
@@ -401,12 +412,23 @@ def test_every_url_has_a_row():
     assert not stale, f"rows for URLs that no longer exist: {stale}"
 
 
+class _FastHTML:
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def write_pdf(self) -> bytes:
+        return b"%PDF-1.7 stub"
+
+
 @pytest.fixture
 def _fast_pdf(monkeypatch):
     """The matrix is about who gets an answer, not the PDF layout: skip WeasyPrint's seconds."""
+    import weasyprint
+
     from kototori.reports import exports
 
     monkeypatch.setattr(exports, "to_pdf", lambda report, base_url=None: b"%PDF-1.7 stub")
+    monkeypatch.setattr(weasyprint, "HTML", _FastHTML)
 
 
 @pytest.mark.parametrize("key", sorted(TABLE))

@@ -1,0 +1,91 @@
+"""The erasure ledger and each hub's retention periods."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kototori.models import Hub
+
+
+class ErasureLedger(models.Model):
+    """Who has been erased, as keyed hashes only (HMAC with SECRET_KEY): after a backup is
+    restored, ``manage.py reapply_erasures`` finds the people who came back and erases them again.
+    Nothing here identifies a person without the secret key and the person's own data."""
+
+    class Kind(models.TextChoices):
+        RECORD = "record", _("visitor record")
+        PHONE = "phone", _("phone number")
+        EMAIL = "email", _("e-mail address")
+
+    digest = models.CharField(_("keyed hash"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    erased_at = models.DateTimeField(_("erased"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("erasure ledger entry")
+        verbose_name_plural = _("erasure ledger")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.digest[:8]}…"
+
+
+def _months(
+    default: int, low: int, high: int, label, help_text
+) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        label,
+        default=default,
+        validators=[MinValueValidator(low), MaxValueValidator(high)],
+        help_text=help_text,
+    )
+
+
+class RetentionPolicy(models.Model):
+    """How long a hub keeps each kind of person data. The hub manager sets it; the nightly job
+    (``kototori.retention``) applies it. Bounds keep a slip of the keyboard from erasing
+    yesterday's records or keeping them forever."""
+
+    hub = models.OneToOneField(
+        Hub, on_delete=models.CASCADE, related_name="retention_policy", verbose_name=_("hub")
+    )
+    inactive_visitor_months = _months(
+        24,
+        3,
+        60,
+        _("visitor records without a visit (months)"),
+        _("A visitor record with no visit, case or referral for this long is erased."),
+    )
+    withdrawn_consent_days = _months(
+        30,
+        0,
+        365,
+        _("withdrawn consents (days)"),
+        _(
+            "A consent withdrawn this long ago is deleted (the record itself goes with its last consent)."
+        ),
+    )
+    closed_case_months = _months(
+        12,
+        1,
+        60,
+        _("notes of closed cases (months)"),
+        _(
+            "Free text of cases closed this long ago is removed; topics and outcome stay for reports."
+        ),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policies")
+
+    def __str__(self) -> str:
+        return str(self.hub)
+
+    @classmethod
+    def for_hub(cls, hub: Hub) -> RetentionPolicy:
+        policy = cls.objects.filter(hub=hub).first()
+        return policy or cls(hub=hub)

@@ -1,0 +1,178 @@
+"""The data-subject rights: a visitor's copy of their data, and erasure that leaves no trace of
+them while keeping anonymous counts intact. The erasure ledger lets a restored backup be cleaned
+again (``manage.py reapply_erasures``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+
+from advisors.models import AdvisorProfile
+from kototori.models import AccessLog, OutboundMessage
+from visits.models import Case, CaseNote, Referral, Visit, Visitor
+
+from .models import ErasureLedger
+
+if TYPE_CHECKING:
+    from kototori.models import User
+
+LEDGER_SALT = "kototori.rights.erasure"
+ERASED_NAME = "—"
+
+
+def ledger_digest(value: str) -> str:
+    return salted_hmac(LEDGER_SALT, value, algorithm="sha256").hexdigest()
+
+
+def _record_key(visitor: Visitor) -> str:
+    # The creation time as well as the id: after a restore the id sequence may hand the same
+    # number to someone new, who must not be erased by mistake.
+    return f"visitor:{visitor.pk}:{visitor.created_at.isoformat()}"
+
+
+def _identifiers(visitor: Visitor) -> list[tuple[str, str]]:
+    found = [(ErasureLedger.Kind.RECORD, _record_key(visitor))]
+    if visitor.phone_digits:
+        found.append((ErasureLedger.Kind.PHONE, f"phone:{visitor.phone_digits}"))
+    if visitor.email:
+        found.append((ErasureLedger.Kind.EMAIL, f"email:{visitor.email.lower()}"))
+    return found
+
+
+# The copy of one's data (GDPR art. 15 and 20) ----------------------------------------------
+
+
+def visitor_export(*, visitor: Visitor) -> dict[str, Any]:
+    """Everything about ``visitor``, one section per relation in ``inventory.HANDLED`` (and the
+    access log rows about them). Values are plain strings, numbers and lists (JSON-ready)."""
+    cases = list(
+        Case.objects.filter(visitor=visitor).prefetch_related("topics", "notes").order_by("pk")
+    )
+    return {
+        "record": {
+            "number": visitor.pk,
+            "hub": visitor.hub.name,
+            "first_name": visitor.first_name,
+            "phone": visitor.phone,
+            "email": visitor.email,
+            "message_language": visitor.message_language,
+            "birth_year": visitor.birth_year,
+            "gender": visitor.get_gender_display() if visitor.gender else "",
+            "residence_status": (
+                visitor.get_residence_status_display() if visitor.residence_status else ""
+            ),
+            "arrival_year": visitor.arrival_year,
+            "municipality": visitor.municipality,
+            "recorded": visitor.created_at.isoformat(),
+        },
+        "languages": [str(lang) for lang in visitor.languages.all()],
+        "consents": [
+            {
+                "scope": str(c.get_scope_display()),
+                "given": c.given_at.isoformat(),
+                "explained_in": c.language,
+                "text_version": c.text_version,
+                "withdrawn": c.withdrawn_at.isoformat() if c.withdrawn_at else "",
+            }
+            for c in visitor.consents.all()
+        ],
+        "visits": [
+            {
+                "time": v.visited_at.isoformat(),
+                "channel": str(v.get_channel_display()),
+                "topics": [str(t) for t in v.topics.all()],
+                "outcome": str(v.get_outcome_display()),
+                "note": v.note,
+            }
+            for v in Visit.objects.filter(visitor=visitor).prefetch_related("topics")
+        ],
+        "referrals": [
+            {
+                "sent": r.created_at.isoformat(),
+                "partner": r.partner.name,
+                "status": str(r.get_status_display()),
+                "note": r.note,
+                "partner_feedback": r.partner_feedback,
+            }
+            for r in Referral.objects.filter(visitor=visitor).select_related("partner")
+        ],
+        "cases": [
+            {
+                "opened": c.created_at.isoformat(),
+                "topics": [str(t) for t in c.topics.all()],
+                "status": str(c.get_status_display()),
+                "summary": c.summary,
+                "outcome": str(c.get_outcome_display()) if c.outcome else "",
+                "notes": [
+                    {
+                        "written": n.created_at.isoformat(),
+                        "kind": str(n.get_kind_display()),
+                        "text": n.text,
+                    }
+                    for n in c.notes.all()
+                ],
+            }
+            for c in cases
+        ],
+        "volunteering": [
+            {"stage": str(a.get_stage_display()), "since": a.stage_since.isoformat()}
+            for a in AdvisorProfile.objects.filter(visitor=visitor)
+        ],
+        "access_log": [
+            {"when": row.at.isoformat(), "page": row.view, "purpose": row.purpose}
+            for row in AccessLog.objects.filter(
+                subject_type="visits.visitor", subject_id=visitor.pk
+            ).order_by("at")
+        ],
+    }
+
+
+# Erasure (GDPR art. 17) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def visitor_erase(*, visitor: Visitor, by: User | None = None) -> None:
+    """Erase ``visitor``: the record and consents go; visits, referrals and cases stay for the
+    counts, without the link and without free text that could identify; messages sent to them
+    are blanked. The ledger keeps keyed hashes so a restored backup can be cleaned again."""
+    for kind, key in _identifiers(visitor):
+        ErasureLedger.objects.get_or_create(digest=ledger_digest(key), defaults={"kind": kind})
+    _scrub(visitor)
+
+
+def _scrub(visitor: Visitor) -> None:
+    Visit.objects.filter(visitor=visitor).update(visitor=None, note="")
+    Referral.objects.filter(visitor=visitor).update(visitor=None, note="", partner_feedback="")
+    case_ids = list(Case.objects.filter(visitor=visitor).values_list("pk", flat=True))
+    CaseNote.objects.filter(case_id__in=case_ids).update(text="")
+    Case.objects.filter(pk__in=case_ids).update(visitor=None, summary="", escalation_reason="")
+    AdvisorProfile.objects.filter(visitor=visitor, user__isnull=True).update(name=ERASED_NAME)
+    AdvisorProfile.objects.filter(visitor=visitor).update(visitor=None)
+    addresses = {a for a in (visitor.phone, visitor.phone_digits, visitor.email) if a}
+    if visitor.phone_digits:
+        addresses.add("+" + visitor.phone_digits)
+    messages = OutboundMessage.objects.filter(to__in=addresses)
+    if len(visitor.first_name) >= 3:
+        messages = messages | OutboundMessage.objects.filter(
+            hub_id=visitor.hub_id, body__icontains=visitor.first_name
+        )
+    messages.update(to="", subject="", body="")
+    visitor.delete()  # consents and language links cascade
+
+
+def erasures_reapply() -> int:
+    """After a restore: erase again every visitor whose record is in the ledger.
+    Returns how many were erased. Idempotent."""
+    digests = set(ErasureLedger.objects.values_list("digest", flat=True))
+    if not digests:
+        return 0
+    erased = 0
+    for visitor in Visitor.objects.all().iterator(chunk_size=500):
+        # The record key only: a phone number or e-mail may have passed to someone else since.
+        if ledger_digest(_record_key(visitor)) in digests:
+            with transaction.atomic():
+                _scrub(visitor)
+            erased += 1
+    return erased
