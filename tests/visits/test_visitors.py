@@ -180,3 +180,23 @@ def test_a_record_with_the_same_phone_is_offered_for_merging_by_number_only(desk
     assert f"Merge record {first.pk} into this one" in html
     assert "Amal K." in html and ">Amal<" not in html
     assert AccessLog.objects.filter(subject_id=first.pk).count() == 0
+
+
+def test_search_covers_every_hub_of_the_user_and_logs_each_in_its_hub(make_member, hub, other_hub):
+    from django.test import Client
+
+    from tests.factories import MembershipFactory
+
+    user = make_member(Role.FRONT_DESK, hub)
+    MembershipFactory(user=user, hub=other_hub, role=Role.FRONT_DESK)
+    third = VisitorFactory(hub=VisitorFactory().hub, first_name="Amal")  # a hub not theirs
+    here = VisitorFactory(hub=hub, first_name="Amal")
+    there = VisitorFactory(hub=other_hub, first_name="Amal")
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("visits:visitors", kwargs={"hub": hub.slug}), {"q": "Amal"})
+    assert response.context["results"] == [here, there]
+    assert third not in response.context["results"]
+    assert AccessLog.objects.get(subject_id=there.pk).hub == other_hub
+    html = response.content.decode()
+    assert reverse("visits:visitor_detail", kwargs={"hub": other_hub.slug, "pk": there.pk}) in html

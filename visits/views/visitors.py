@@ -60,13 +60,24 @@ def visitor_list(request: HttpRequest, hub: Hub) -> HttpResponse:
     """Search only: no list of everyone. Each person shown is written to the access log."""
     form = VisitorSearchForm(request.GET or None)
     results: list[Visitor] = []
+    hub_ids = hub_ids_with(request, Perm.VISITOR_VIEW)
     if form.is_valid() and form.cleaned_data["q"]:
-        results = list(
-            Visitor.objects.filter(hub=hub)
+        # Within all of the user's hubs (this one first): a visitor may have been recorded
+        # at another hub the user also works at.
+        results = sorted(
+            Visitor.objects.filter(hub__in=hub_ids)
             .search(form.cleaned_data["q"])
-            .prefetch_related("languages")[:SEARCH_LIMIT]
+            .select_related("hub")
+            .prefetch_related("languages")[:SEARCH_LIMIT],
+            key=lambda v: (v.hub_id != hub.pk, v.first_name.lower(), v.pk),
         )
-        log_person_access(request, hub=hub, subjects=results, purpose="search")
+        for hub_id in {v.hub_id for v in results}:
+            log_person_access(
+                request,
+                hub=hub_id,
+                subjects=[v for v in results if v.hub_id == hub_id],
+                purpose="search",
+            )
     return render(
         request,
         "visits/visitor_list.html",
@@ -74,6 +85,7 @@ def visitor_list(request: HttpRequest, hub: Hub) -> HttpResponse:
             "hub": hub,
             "form": form,
             "results": results,
+            "several_hubs": len(hub_ids) > 1,
             "can_manage": has_perm(request, Perm.VISITOR_MANAGE, hub),
         },
     )
