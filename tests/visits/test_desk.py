@@ -211,3 +211,16 @@ def test_a_visit_can_be_corrected_later_by_the_desk_of_its_hub(desk, hub, client
     foreign = reverse("visits:visit_detail", kwargs={"hub": other_hub.slug, "pk": visit.pk})
     assert theirs.post(foreign, {"topics": [topic("health").pk]}).status_code == 404
     assert [t.key for t in visit.topics.all()] == ["employment"]
+
+
+def test_the_desk_shows_this_weeks_visits_as_a_chart(frontdesk_client, hub):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from visits.models import Visit
+
+    for _ in range(3):
+        Visit.objects.create(hub=hub, visited_at=timezone.now())
+    html = frontdesk_client.get(reverse("visits:desk", kwargs={"hub": hub.slug})).content.decode()
+    assert 'class="chart"' in html
+    assert ": 3" in html  # today's bar, in the chart's text description

@@ -200,3 +200,19 @@ def test_search_covers_every_hub_of_the_user_and_logs_each_in_its_hub(make_membe
     assert AccessLog.objects.get(subject_id=there.pk).hub == other_hub
     html = response.content.decode()
     assert reverse("visits:visitor_detail", kwargs={"hub": other_hub.slug, "pk": there.pk}) in html
+
+
+def test_the_visitor_page_links_to_the_rights_pages_each_role_may_use(client_for, hub):
+    from django.urls import reverse
+
+    from kototori.models import Role
+    from visits.models import Visitor
+
+    visitor = Visitor.objects.create(hub=hub, first_name="Amina")
+    url = reverse("visits:visitor_detail", kwargs={"hub": hub.slug, "pk": visitor.pk})
+    manager_page = client_for(Role.MANAGER, hub).get(url).content.decode()
+    desk_page = client_for(Role.FRONT_DESK, hub).get(url).content.decode()
+    assert reverse("rights:visitor_data", kwargs={"hub": hub.slug, "pk": visitor.pk}) in manager_page
+    assert reverse("access_log", kwargs={"hub": hub.slug}) in manager_page
+    assert reverse("advisors:advisor_from_visitor", kwargs={"hub": hub.slug, "visitor": visitor.pk}) in manager_page
+    assert reverse("access_log", kwargs={"hub": hub.slug}) not in desk_page

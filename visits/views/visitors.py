@@ -155,6 +155,8 @@ def visitor_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
             "referrals": visitor.referrals.select_related("partner", "service")[:20],
             "cases": visitor.cases.all()[:20],
             "can_manage": has_perm(request, Perm.VISITOR_MANAGE, hub),
+            "can_recruit": has_perm(request, Perm.ADVISOR_MANAGE, hub),
+            "can_audit": has_perm(request, Perm.ACCESS_LOG_VIEW, hub),
             "merge_form": MergeForm(),
             # Numbers only: a hint to merge, without showing (and logging) another person.
             "possible_duplicates": list(
