@@ -30,7 +30,8 @@ NPLURALS |= {"ar": 6, "ru": 3, "uk": 3}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 
 # Templates a visitor sees (the kiosk, the lobby screen, the public event pages and the messages to
-# people who signed up, the public layout and error pages).
+# people who signed up, the public layout and error pages, the consent text and the copy of their
+# data, both shown in the visitor's language).
 VISITOR_TEMPLATES = [
     "visits/kiosk_base.html",
     "visits/kiosk_start.html",
@@ -45,6 +46,9 @@ VISITOR_TEMPLATES = [
     "includes/form_errors.html",
     "404.html",
     "429.html",
+    "rights/visitor_data.html",
+    "rights/visitor_data_print.html",
+    "rights/includes/data_sections.html",
 ]
 
 
@@ -147,17 +151,22 @@ def visitor_template_msgids() -> set[str]:
 
 def visitor_code_msgids() -> set[str]:
     """Msgids from code that visitors read: public form labels, help and errors, choice labels."""
+    from advisors.models import Stage
     from events.forms import CalendarFilterForm, FeedbackForm, SignUpForm
     from events.models import Audience, Feedback, Group, Kind
+    from visits import models as visits
     from visits.forms import KioskForm
-    from visits.models import Consent
     from visits.views.visitors import CONSENT_TEXTS
 
     texts: list = [*CONSENT_TEXTS.values()]
     for form in (KioskForm, SignUpForm, FeedbackForm, CalendarFilterForm):
         for form_field in form.base_fields.values():
             texts += [form_field.label, form_field.help_text, *form_field.error_messages.values()]
-    for choices in (Kind, Audience, Group, Feedback.Score, Consent.Scope):
+    # The copy of a visitor's data shows these in the visitor's language too.
+    data_copy = (visits.Gender, visits.ResidenceStatus, visits.VisitChannel, visits.VisitOutcome)
+    data_copy += (visits.Referral.Status, visits.Case.Status, visits.Case.Outcome)
+    data_copy += (visits.CaseNote.Kind, Stage)
+    for choices in (Kind, Audience, Group, Feedback.Score, visits.Consent.Scope, *data_copy):
         texts += choices.labels
     with translation.override("en"):
         return {str(text) for text in texts if text}
