@@ -48,9 +48,21 @@ class Record:
 
 N, P, S, X = C.NONE, C.PERSONAL, C.SPECIAL, C.SECRET
 
-# Apps whose every model and field must be classified here (the test enforces it). The front desk,
-# advisor and event apps join once their models settle (issue 7, second pass).
-CLASSIFIED_APPS = ("kototori", "account", "mfa", "sessions", "admin", "auth", "contenttypes")
+# Apps whose every model and field must be classified here (the test enforces it).
+CLASSIFIED_APPS = (
+    "kototori",
+    "visits",
+    "advisors",
+    "events",
+    "reports",
+    "rights",
+    "account",
+    "mfa",
+    "sessions",
+    "admin",
+    "auth",
+    "contenttypes",
+)
 
 INVENTORY: dict[str, Record] = {
     "kototori.User": Record(
@@ -198,6 +210,527 @@ INVENTORY: dict[str, Record] = {
             "subject_id": P,
             "view": N,
             "purpose": P,
+        },
+    ),
+    # The front desk (visits): visitors, their consents, visits, the queue, referrals, cases.
+    "visits.Visitor": Record(
+        "visitors",
+        "follow-up of a visitor who consented to a record (art. 6(1)(a), 9(2)(a))",
+        "erased when no visit, case or referral for the hub's inactive_visitor_months (default 24),"
+        " or withdrawn_consent_days (default 30) after the last consent is withdrawn"
+        " (kototori.rights, nightly); or on request",
+        {
+            "id": N,
+            "hub": N,
+            "first_name": P,
+            "phone": P,
+            "phone_digits": P,
+            "email": P,
+            "message_language": P,
+            # Each coarse attribute alone is personal; kept together with residence status and the
+            # year of arrival they single out a migrant's situation: treated as special.
+            "birth_year": S,
+            "gender": S,
+            "residence_status": S,
+            "arrival_year": S,
+            "municipality": P,
+            "created_at": P,
+            "created_by": P,
+        },
+    ),
+    "visits.Visitor_languages": Record(
+        "visitors",
+        "match an advisor who speaks the language",
+        "with the visitor record",
+        {"id": N, "visitor": P, "language": P},
+    ),
+    "visits.Consent": Record(
+        "visitors",
+        "proof of what the visitor agreed to, when and in which language (art. 7(1))",
+        "with the visitor record; a withdrawn consent is deleted after the hub's"
+        " withdrawn_consent_days (default 30, kototori.rights)",
+        {
+            "id": N,
+            "visitor": P,
+            "scope": P,
+            "given_at": P,
+            "recorded_by": P,
+            "language": P,
+            "text_version": N,
+            "withdrawn_at": P,
+        },
+    ),
+    "visits.Visit": Record(
+        "visitors (when linked) and staff",
+        "count contacts by topic and language; the visitor's history when they consented",
+        "rows kept for counts; the visitor link and note cleared when the visitor is erased;"
+        " notes of anonymous visits: no automatic rule yet",
+        {
+            "id": N,
+            "hub": N,
+            "visited_at": P,
+            "day": P,
+            "channel": N,
+            "language": P,
+            "language_help": P,
+            "outcome": P,
+            "served_by": P,
+            "note": S,  # free text next to the visit's topics (health, permits…), like Case.summary
+            "visitor": P,
+            "idempotency_key": N,
+            "created_by": P,
+            "created_at": P,
+        },
+    ),
+    "visits.Visit_topics": Record(
+        "visitors (when linked)",
+        "count contacts by topic",
+        "with the visit",
+        {"id": N, "visit": P, "topic": S},  # topics include health, child welfare, permits
+    ),
+    "visits.QueueEntry": Record(
+        "visitors",
+        "call the next person; waiting-time reports",
+        "first name blanked once the day is over (visits.tasks.forget_queue_names, hourly);"
+        " the nameless ticket stays for waiting-time reports",
+        {
+            "id": N,
+            "hub": N,
+            "day": N,
+            "number": N,
+            "status": N,
+            "source": N,
+            "language": P,
+            "first_name": P,
+            "idempotency_key": N,
+            "created_at": N,
+            "called_at": N,
+            "served_at": N,
+            "done_at": N,
+            "left_at": N,
+            "served_by": P,
+            "visit": P,
+        },
+    ),
+    "visits.QueueEntry_topics": Record(
+        "visitors",
+        "send the person to the right helper",
+        "with the ticket",
+        {"id": N, "queueentry": P, "topic": S},
+    ),
+    "visits.Referral": Record(
+        "visitors (when linked) and staff",
+        "hand a visitor to a partner's service and follow it up",
+        "note and partner's feedback cleared when the visitor is erased; otherwise no automatic"
+        " rule yet",
+        {
+            "id": N,
+            "hub": N,
+            # Being referred to a health service or a parish reveals health or belief.
+            "partner": S,
+            "service": S,
+            "visit": P,
+            "visitor": P,
+            "language": P,
+            "note": S,
+            "status": P,
+            "partner_feedback": S,
+            "link_key": X,  # the partner's signed link
+            "created_by": P,
+            "created_at": P,
+            "accepted_at": P,
+            "closed_at": P,
+            "updated_by_partner_at": P,
+        },
+    ),
+    "visits.Referral_topics": Record(
+        "visitors (when linked)",
+        "what the partner is asked to help with",
+        "with the referral",
+        {"id": N, "referral": P, "topic": S},
+    ),
+    "visits.Case": Record(
+        "visitors and staff",
+        "follow-up by an advisor or a professional",
+        "summary and escalation reason cleared the hub's closed_case_months (default 12) after"
+        " closing (kototori.rights) or when the visitor is erased; row kept for counts;"
+        " open cases: no automatic rule yet",
+        {
+            "id": N,
+            "hub": N,
+            "urgency": P,
+            "summary": S,
+            "status": P,
+            "opened_by": P,
+            "created_at": P,
+            "claimed_by": P,
+            "claimed_at": P,
+            "first_claimed_at": P,
+            "next_follow_up": P,
+            "last_activity_at": P,
+            "escalated_at": P,
+            "escalation_reason": S,
+            "closed_at": P,
+            "closed_by": P,
+            "outcome": P,
+            "visit": P,
+            "visitor": P,
+        },
+    ),
+    "visits.Case_topics": Record(
+        "visitors",
+        "route the case (some topics need a professional)",
+        "with the case",
+        {"id": N, "case": P, "topic": S},
+    ),
+    "visits.Case_languages": Record(
+        "visitors",
+        "match an advisor who speaks the language",
+        "with the case",
+        {"id": N, "case": P, "language": P},
+    ),
+    "visits.CaseNote": Record(
+        "visitors and staff",
+        "the case timeline: what was done, by whom",
+        "text cleared the hub's closed_case_months (default 12) after the case closes"
+        " (kototori.rights) or when the visitor is erased; the entries stay",
+        {"id": N, "case": P, "author": P, "kind": P, "text": S, "created_at": P},
+    ),
+    "visits.OutreachSession": Record(
+        "staff (who went); no visitor names",
+        "count advice given away from the hub",
+        "no automatic rule yet",
+        {
+            "id": N,
+            "hub": N,
+            "place_kind": N,
+            "place": N,
+            "partner": N,
+            "date": N,
+            "head_count": N,
+            "note": P,  # free text: may describe the people met
+            "created_by": P,
+            "created_at": N,
+        },
+    ),
+    "visits.OutreachSession_staff": Record(
+        "staff", "who was present", "with the session", {"id": N, "outreachsession": N, "user": P}
+    ),
+    "visits.OutreachTopicCount": Record(
+        "—", "counts", "with the session", {"id": N, "session": N, "topic": N, "count": N}
+    ),
+    # Advisors and experience experts: volunteers, many of them former visitors.
+    "advisors.AdvisorProfile": Record(
+        "volunteers (candidates and advisors)",
+        "run the volunteer pathway and the case pool",
+        "no automatic rule yet (alumni stay); deleted with the login; a candidate without a login"
+        " loses the name when their visitor record is erased",
+        {
+            "id": N,
+            "user": P,
+            "name": P,
+            "supervisor": P,
+            "stage": P,
+            "stage_since": P,
+            "visitor": P,
+            "candidate_consent_at": P,
+            "candidate_consent_by": P,
+            "created_at": P,
+        },
+    ),
+    "advisors.AdvisorProfile_hubs": Record(
+        "volunteers",
+        "where they help",
+        "with the profile",
+        {"id": N, "advisorprofile": P, "hub": N},
+    ),
+    "advisors.AdvisorProfile_topics": Record(
+        "volunteers",
+        "match cases to skills",
+        "with the profile",
+        {"id": N, "advisorprofile": P, "topic": P},
+    ),
+    "advisors.AdvisorLanguage": Record(
+        "volunteers",
+        "match cases to languages",
+        "with the profile",
+        {"id": N, "advisor": P, "language": P, "level": P},
+    ),
+    "advisors.PathwayStep": Record(
+        "volunteers",
+        "the volunteer's path, with who moved them and why",
+        "with the profile; no automatic rule yet",
+        {
+            "id": N,
+            "advisor": P,
+            "from_stage": P,
+            "stage": P,
+            "on": P,
+            "by": P,
+            "note": P,  # why a move was made: may mention a reason to pause
+            "created_at": P,
+        },
+    ),
+    "advisors.PathwayOutcome": Record(
+        "volunteers",
+        "what the pathway led to (funders' figures)",
+        "with the profile; no automatic rule yet",
+        {
+            "id": N,
+            "advisor": P,
+            "kind": S,  # rehabilitative work is a social-welfare measure
+            "started_on": P,
+            "ended_on": P,
+            "note": S,  # text about the same welfare or employment measure
+            "recorded_by": P,
+        },
+    ),
+    "advisors.Training": Record(
+        "—",
+        "training catalogue",
+        "while in use",
+        {"id": N, "key": N, "name": N, "description": N, "order": N, "is_active": N},
+    ),
+    "advisors.TrainingSession": Record(
+        "trainers (name)",
+        "training calendar",
+        "no automatic rule yet",
+        {"id": N, "training": N, "hub": N, "starts_at": N, "place": N, "trainer": P},
+    ),
+    "advisors.TrainingCompletion": Record(
+        "volunteers and staff",
+        "who may take which tasks; funders' figures",
+        "deleted with the login; otherwise no automatic rule yet",
+        {
+            "id": N,
+            "user": P,
+            "training": P,
+            "completed_on": P,
+            "session": P,
+            "event_id": P,
+            "recorded_at": P,
+        },
+    ),
+    "advisors.SupervisionSession": Record(
+        "volunteers and supervisors",
+        "record that supervision was given",
+        "no automatic rule yet",
+        {"id": N, "hub": N, "held_on": P, "supervisor": P, "themes": P},
+    ),
+    "advisors.SupervisionSession_advisors": Record(
+        "volunteers",
+        "who attended",
+        "with the session",
+        {"id": N, "supervisionsession": P, "advisorprofile": P},
+    ),
+    "advisors.Shift": Record(
+        "—",
+        "shift calendar",
+        "no automatic rule yet",
+        {
+            "id": N,
+            "hub": N,
+            "starts_at": N,
+            "ends_at": N,
+            "title": N,
+            "capacity": N,
+            "created_by": P,
+        },
+    ),
+    "advisors.ShiftSignup": Record(
+        "volunteers",
+        "who covers a shift; volunteer hours",
+        "deleted with the login or shift",
+        {"id": N, "shift": P, "user": P, "created_at": P},
+    ),
+    "advisors.HoursEntry": Record(
+        "volunteers",
+        "volunteer hours for funders and certificates",
+        "deleted with the login; otherwise no automatic rule yet",
+        {
+            "id": N,
+            "user": P,
+            "hub": N,
+            "on": P,
+            "hours": P,
+            "description": P,
+            "created_at": P,
+        },
+    ),
+    "advisors.ExpertProfile": Record(
+        "experience experts",
+        "offer speaking assignments",
+        "deleted with the login; otherwise no automatic rule yet",
+        {"id": N, "user": P, "cohort": P, "graduated_on": P},
+    ),
+    "advisors.ExpertProfile_hubs": Record(
+        "experience experts",
+        "where they speak",
+        "with the profile",
+        {"id": N, "expertprofile": P, "hub": N},
+    ),
+    "advisors.ExpertProfile_languages": Record(
+        "experience experts",
+        "match assignments to languages",
+        "with the profile",
+        {"id": N, "expertprofile": P, "language": P},
+    ),
+    "advisors.ExpertProfile_themes": Record(
+        "experience experts",
+        "match assignments to themes",
+        "with the profile",
+        {"id": N, "expertprofile": P, "topic": P},
+    ),
+    "advisors.Assignment": Record(
+        "experience experts (who spoke)",
+        "speaking assignments requested by partners",
+        "no automatic rule yet",
+        {
+            "id": N,
+            "hub": N,
+            "kind": N,
+            "partner": N,
+            "title": N,
+            "starts_at": N,
+            "duration_hours": N,
+            "place": N,
+            "audience": N,
+            "language": N,
+            "status": N,
+            "expert": P,
+            "audience_size": N,
+            "hours": P,
+            "created_by": P,
+            "created_at": N,
+        },
+    ),
+    "advisors.Assignment_themes": Record(
+        "—", "what the talk is about", "with the assignment", {"id": N, "assignment": N, "topic": N}
+    ),
+    "advisors.AssignmentOffer": Record(
+        "experience experts",
+        "who was asked and who answered",
+        "deleted with the login or assignment",
+        {
+            "id": N,
+            "assignment": P,
+            "expert": P,
+            "response": P,
+            "offered_at": P,
+            "responded_at": P,
+        },
+    ),
+    # Events: the public calendar, sign-ups, attendance, anonymous feedback.
+    "events.Event": Record(
+        "—",
+        "the public calendar",
+        "no automatic rule",
+        {
+            "id": N,
+            "hub": N,
+            "kind": N,
+            "title": N,
+            "summary": N,
+            "description": N,
+            "place": N,
+            "starts_at": N,
+            "ends_at": N,
+            "capacity": N,
+            "audience": N,
+            "registration_required": N,
+            "training": N,
+            "status": N,
+            "head_count_newcomers": N,
+            "head_count_residents": N,
+            "created_at": N,
+            "updated_at": N,
+            "published_at": N,
+            "cancelled_at": N,
+        },
+    ),
+    "events.Event_languages": Record(
+        "—", "the public calendar", "with the event", {"id": N, "event": N, "language": N}
+    ),
+    "events.Event_organisers": Record(
+        "staff", "who runs the event", "with the event", {"id": N, "event": N, "user": P}
+    ),
+    "events.Event_partners": Record(
+        "—", "co-organisers", "with the event", {"id": N, "event": N, "partnerorganisation": N}
+    ),
+    "events.Registration": Record(
+        "visitors and residents who sign up",
+        "places, waiting list, reminders, attendance",
+        "phone and e-mail erased 30 days after the event (events.tasks.erase_old_contacts, daily);"
+        " name and attendance: no automatic rule yet",
+        {
+            "id": N,
+            "event": P,
+            "name": P,
+            "party_size": P,
+            "phone": P,
+            "email": P,
+            "language": P,
+            "remind": P,
+            "group": S,  # newcomer or long-term resident: migration background, next to a name
+            "status": P,
+            "attendance": P,
+            "walk_in": P,
+            "user": P,
+            "token": X,  # the key inside the signed cancel link
+            "created_at": P,
+            "promoted_at": P,
+            "cancelled_at": P,
+            "checked_in_at": P,
+        },
+    ),
+    "events.Feedback": Record(
+        "— (anonymous)",
+        "how events went",
+        "no automatic rule (no link to a person)",
+        {
+            "id": N,
+            "event": N,
+            "enjoyed": N,
+            "met_people": N,
+            "come_again": N,
+            "language": N,
+            "token": N,  # a double-submit guard of an anonymous form, not a credential
+            "created_at": N,
+        },
+    ),
+    # Reports and data-subject rights.
+    "reports.StoredReport": Record(
+        "—",
+        "monthly figures as delivered to funders (small counts suppressed)",
+        "no automatic rule (anonymous figures)",
+        {
+            "id": N,
+            "hub": N,
+            "period_kind": N,
+            "period_start": N,
+            "period_end": N,
+            "created_at": N,
+            "data": N,
+        },
+    ),
+    "rights.ErasureLedger": Record(
+        "erased visitors (keyed hashes)",
+        "erase again whoever a restored backup brings back (art. 17)",
+        "no automatic rule (needed as long as an older backup may be restored)",
+        # Pseudonymous: matchable only with SECRET_KEY and the person's own data.
+        {"id": N, "digest": P, "kind": P, "erased_at": P},
+    ),
+    "rights.RetentionPolicy": Record(
+        "—",
+        "configuration: each hub's retention periods",
+        "while in use",
+        {
+            "id": N,
+            "hub": N,
+            "inactive_visitor_months": N,
+            "withdrawn_consent_days": N,
+            "closed_case_months": N,
+            "updated_at": N,
         },
     ),
     # Third-party tables that hold personal data too.
