@@ -229,11 +229,13 @@ def _month_starts(first: date, last: date) -> list[date]:
 
 
 def _trend(spec: TrendSpec, report: Report) -> Trend:
-    """The months up to the end of the period (at least 12, at most 24). Withheld like every count
+    """The 12 months up to the end of the period (more when the period is longer, at most 24).
+    Withheld like every count
     of people; and since the months inside a period add up to that period's published total, they
     get the same secondary suppression as a table with that total."""
     last = report.period.end
-    first = min(report.previous.start, (last.replace(day=1) - timedelta(days=335)).replace(day=1))
+    twelve_months = (last.replace(day=1) - timedelta(days=335)).replace(day=1)
+    first = min(report.period.start.replace(day=1), twelve_months)
     first = max(first, (last.replace(day=1) - timedelta(days=730)).replace(day=1))
     months = _month_starts(first, last)
     counts = spec.provider(report.hub_ids, months[0], last)

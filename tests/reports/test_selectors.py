@@ -137,7 +137,7 @@ def test_case_flow_counts_each_step_in_the_period_it_happened(hub, make_member):
 def test_the_report_runs_a_bounded_number_of_queries(hub, django_assert_max_num_queries):
     for day in range(1, 28):
         _visit(hub, day=day)
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(70):  # fixed per report, whatever the data size
         build_report(hub_ids=[hub.pk], period=OCT, suppress=True)
 
 
