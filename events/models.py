@@ -248,7 +248,8 @@ class Group(models.TextChoices):
 
 
 class Registration(models.Model):
-    """One sign-up for an event: minimal data, deleted with the event's retention."""
+    """One sign-up for an event: minimal data. Phone and e-mail are blanked 30 days after the event
+    (``erase_old_contacts``); names stay for attendance until erased on request."""
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")

@@ -264,7 +264,7 @@ INVENTORY: dict[str, Record] = {
         "visitors (when linked) and staff",
         "count contacts by topic and language; the visitor's history when they consented",
         "rows kept for counts; the visitor link and note cleared when the visitor is erased;"
-        " notes of anonymous visits: no automatic rule yet",
+        " every note cleared after the hub's case-text period (rights retention, 'visit-notes')",
         {
             "id": N,
             "hub": N,
@@ -321,8 +321,8 @@ INVENTORY: dict[str, Record] = {
     "visits.Referral": Record(
         "visitors (when linked) and staff",
         "hand a visitor to a partner's service and follow it up",
-        "note and partner's feedback cleared when the visitor is erased; otherwise no automatic"
-        " rule yet",
+        "note and partner's feedback cleared when the visitor is erased, and after the hub's"
+        " case-text period (rights retention, 'referral-notes'); the row stays for counts",
         {
             "id": N,
             "hub": N,

@@ -22,7 +22,7 @@ from events.models import Registration
 from events.services import CONTACT_RETENTION_DAYS
 from kototori.models import AccessLog, Hub
 from kototori.retention import access_log_cutoff
-from visits.models import Case, CaseNote, Consent, Visitor
+from visits.models import Case, CaseNote, Consent, Referral, Visit, Visitor
 
 from .models import RetentionPolicy
 from .services import visitor_erase
@@ -71,6 +71,30 @@ def _closed_case_text(hub: Hub, policy: RetentionPolicy, now: datetime) -> Query
     return Case.objects.filter(hub=hub, status=Case.Status.CLOSED, closed_at__lt=cutoff).filter(
         ~Q(summary="") | ~Q(escalation_reason="") | Exists(with_text)
     )
+
+
+def _old_visit_notes(hub: Hub, policy: RetentionPolicy, now: datetime) -> QuerySet:
+    """Free text on visits (classified special: it sits beside the topics) after the case-text
+    period; the visit itself, its topics and outcome stay for the figures."""
+    return Visit.objects.filter(
+        hub=hub, visited_at__lt=now - policy.closed_case_months * MONTH
+    ).exclude(note="")
+
+
+def _old_referral_notes(hub: Hub, policy: RetentionPolicy, now: datetime) -> QuerySet:
+    cutoff = now - policy.closed_case_months * MONTH
+    return Referral.objects.filter(hub=hub, created_at__lt=cutoff).filter(
+        ~Q(note="") | ~Q(partner_feedback="")
+    )
+
+
+def _clear_text(*fields: str) -> Callable[[QuerySet], int]:
+    def clear(rows: QuerySet) -> int:
+        return rows.model._default_manager.filter(pk__in=rows.values("pk")).update(
+            **dict.fromkeys(fields, "")
+        )
+
+    return clear
 
 
 def _erase_each(rows: QuerySet) -> int:
@@ -131,6 +155,18 @@ CATEGORIES = [
         _("Summaries and notes of closed cases (text removed, counts kept)"),
         _closed_case_text,
         _clear_case_text,
+    ),
+    Category(
+        "visit-notes",
+        _("Notes on visits older than the case-text period (text removed, visits kept)"),
+        _old_visit_notes,
+        _clear_text("note"),
+    ),
+    Category(
+        "referral-notes",
+        _("Referral notes and partner feedback older than the case-text period (text removed)"),
+        _old_referral_notes,
+        _clear_text("note", "partner_feedback"),
     ),
     Category(
         "registrant-contacts",

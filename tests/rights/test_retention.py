@@ -75,6 +75,8 @@ def test_applying_erases_what_is_due_keeps_counts_and_a_second_run_changes_nothi
         "withdrawn-visitors": 0,
         "withdrawn-consents": 0,
         "closed-case-text": 0,
+        "visit-notes": 0,
+        "referral-notes": 0,
     }
 
 
@@ -127,3 +129,34 @@ def test_only_the_hub_manager_sees_the_retention_page(client_for, hub, other_hub
     url = reverse("rights:retention", kwargs={"hub": hub.slug})
     assert client_for(Role.PROFESSIONAL, hub).get(url).status_code == 404
     assert client_for(Role.MANAGER, other_hub).get(url).status_code == 404
+
+
+def test_old_visit_and_referral_notes_lose_their_text_but_keep_the_figures(hub):
+    from kototori.models import PartnerOrganisation
+    from visits.models import Referral
+
+    old = Visit.objects.create(
+        hub=hub, visited_at=LONG_AGO, note="Asked about her husband's permit", outcome="referred"
+    )
+    recent = Visit.objects.create(hub=hub, note="Fresh note")
+    partner = PartnerOrganisation.objects.create(
+        organisation=hub.organisation, name="Kela", kind="social_insurance"
+    )
+    referral = Referral.objects.create(
+        hub=hub,
+        partner=partner,
+        note="Needs an interpreter",
+        partner_feedback="Came",
+        status="completed",
+    )
+    Referral.objects.filter(pk=referral.pk).update(created_at=LONG_AGO)
+    assert _counts(hub)["visit-notes"] == 1
+    done = retention_apply(hub=hub)
+    assert done["visit-notes"] == 1 and done["referral-notes"] == 1
+    old.refresh_from_db()
+    referral.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.note, old.outcome) == ("", "referred")
+    assert (referral.note, referral.partner_feedback, referral.status) == ("", "", "completed")
+    assert recent.note == "Fresh note"
+    assert retention_apply(hub=hub)["visit-notes"] == 0
