@@ -381,6 +381,10 @@ LOGGING = {
 # Kototori
 
 KIOSK_RATE_LIMIT = env.str("KIOSK_RATE_LIMIT", default="20/10m")
+# Keyed hashes of erased people, appended after each erasure. Keep this file OUTSIDE the database
+# backups (and back it up separately): after restoring an older backup, `manage.py
+# reapply_erasures` reads it to erase again whoever came back.
+ERASURE_LEDGER_FILE = env.str("ERASURE_LEDGER_FILE", default=str(VAR_DIR / "erasure-ledger.jsonl"))
 # Retention (kototori.retention): sent messages keep their recipient and text this many days.
 OUTBOX_RETENTION_DAYS = 30
 # Front desk: how long a just-logged visit can be undone, and how long a partner's referral link

@@ -4,9 +4,15 @@ again (``manage.py reapply_erasures``)."""
 
 from __future__ import annotations
 
+import json
+import os
+import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from advisors.models import AdvisorProfile
@@ -137,9 +143,44 @@ def visitor_erase(*, visitor: Visitor, by: User | None = None) -> None:
     """Erase ``visitor``: the record and consents go; visits, referrals and cases stay for the
     counts, without the link and without free text that could identify; messages sent to them
     are blanked. The ledger keeps keyed hashes so a restored backup can be cleaned again."""
+    entries = []
     for kind, key in _identifiers(visitor):
-        ErasureLedger.objects.get_or_create(digest=ledger_digest(key), defaults={"kind": kind})
+        digest = ledger_digest(key)
+        ErasureLedger.objects.get_or_create(digest=digest, defaults={"kind": kind})
+        entries.append({"digest": digest, "kind": kind})
     _scrub(visitor)
+    # The copy outside the database survives the restore of an older backup, which would roll the
+    # table back. Written only once the erasure is committed.
+    transaction.on_commit(lambda: ledger_file_append(entries))
+
+
+_ledger_lock = threading.Lock()
+
+
+def ledger_file_append(entries: list[dict[str, str]]) -> None:
+    """Append keyed hashes to ``settings.ERASURE_LEDGER_FILE`` (JSON lines), synced to disk."""
+    path = Path(settings.ERASURE_LEDGER_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    erased_at = timezone.now().isoformat()
+    with _ledger_lock, open(path, "a", encoding="utf-8") as fh:
+        for entry in entries:
+            fh.write(json.dumps({**entry, "erased_at": erased_at}) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    path.chmod(0o600)
+
+
+def ledger_file_entries() -> dict[str, str]:
+    """Digest → kind, from the ledger file (empty when there is none yet)."""
+    path = Path(settings.ERASURE_LEDGER_FILE)
+    if not path.exists():
+        return {}
+    entries = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            entries[row["digest"]] = row["kind"]
+    return entries
 
 
 def _scrub(visitor: Visitor) -> None:
@@ -164,7 +205,15 @@ def _scrub(visitor: Visitor) -> None:
 
 def erasures_reapply() -> int:
     """After a restore: erase again every visitor whose record is in the ledger.
-    Returns how many were erased. Idempotent."""
+    Returns how many were erased. Idempotent.
+
+    The ledger is the union of the table and the file: entries only in the file (erasures made
+    after the backup was taken) are put back into the table first."""
+    from_file = ledger_file_entries()
+    ErasureLedger.objects.bulk_create(
+        [ErasureLedger(digest=digest, kind=kind) for digest, kind in from_file.items()],
+        ignore_conflicts=True,
+    )
     digests = set(ErasureLedger.objects.values_list("digest", flat=True))
     if not digests:
         return 0

@@ -181,6 +181,26 @@ def test_reapply_erasures_after_a_restore_erases_them_again(hub, person, marker)
     assert "0 erased again" in out.getvalue()
 
 
+def test_an_older_backup_that_lost_the_ledger_too_is_cleaned_from_the_ledger_file(
+    hub, person, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """A backup older than the erasure has neither the erasure nor its ledger rows: the file,
+    kept outside the backups, still knows."""
+    settings.ERASURE_LEDGER_FILE = str(tmp_path / "ledger.jsonl")
+    values = {f.attname: getattr(person, f.attname) for f in Visitor._meta.concrete_fields}
+    with django_capture_on_commit_callbacks(execute=True):
+        visitor_erase(visitor=person)
+    lines = (tmp_path / "ledger.jsonl").read_text().splitlines()
+    assert lines and all(person.first_name not in line for line in lines)
+    ErasureLedger.objects.all().delete()  # the restored database predates the erasure
+    _restore_row(values)
+    out = StringIO()
+    call_command("reapply_erasures", stdout=out)
+    assert "1 erased again" in out.getvalue()
+    assert not Visitor.objects.filter(pk=values["id"]).exists()
+    assert ErasureLedger.objects.exists()  # the table is whole again
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_after_erasure_a_database_dump_holds_no_trace_of_them(hub, marker):
