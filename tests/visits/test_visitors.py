@@ -212,7 +212,12 @@ def test_the_visitor_page_links_to_the_rights_pages_each_role_may_use(client_for
     url = reverse("visits:visitor_detail", kwargs={"hub": hub.slug, "pk": visitor.pk})
     manager_page = client_for(Role.MANAGER, hub).get(url).content.decode()
     desk_page = client_for(Role.FRONT_DESK, hub).get(url).content.decode()
-    assert reverse("rights:visitor_data", kwargs={"hub": hub.slug, "pk": visitor.pk}) in manager_page
+    assert (
+        reverse("rights:visitor_data", kwargs={"hub": hub.slug, "pk": visitor.pk}) in manager_page
+    )
     assert reverse("access_log", kwargs={"hub": hub.slug}) in manager_page
-    assert reverse("advisors:advisor_from_visitor", kwargs={"hub": hub.slug, "visitor": visitor.pk}) in manager_page
+    assert (
+        reverse("advisors:advisor_from_visitor", kwargs={"hub": hub.slug, "visitor": visitor.pk})
+        in manager_page
+    )
     assert reverse("access_log", kwargs={"hub": hub.slug}) not in desk_page
