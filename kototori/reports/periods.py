@@ -92,6 +92,13 @@ def parse(value: str | None, *, today: date | None = None) -> Period:
     value = (value or "").strip()
     if not value:
         return month(today.replace(day=1) - timedelta(days=1))
+    try:
+        return _parse(value)
+    except OverflowError as exc:  # a year or month of twenty digits
+        raise ValueError("number out of range") from exc
+
+
+def _parse(value: str) -> Period:
     if "_" in value:
         first, last = (date.fromisoformat(part) for part in value.split("_", 1))
         if last < first or (last - first).days > 366 * 7:

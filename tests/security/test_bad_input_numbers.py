@@ -1,0 +1,25 @@
+"""Numbers in query parameters that Python reads differently from what they look like: a year of
+twenty digits, a superscript "²" that counts as a digit but is no number. No server error."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from kototori.models import Role
+from kototori.reports import periods
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize("value", [f"{HUGE}-01", f"{HUGE}-Q1", f"2026-{HUGE}", f"{HUGE}"])
+def test_a_period_with_a_twenty_digit_number_is_an_impossible_date_not_a_crash(
+    client_for, hub, value
+):
+    with pytest.raises(ValueError):
+        periods.parse(value)
+    manager = client_for(Role.MANAGER, hub, preferred_language="en")
+    for url in (reverse("reports:report"), reverse("reports:export", kwargs={"fmt": "csv"})):
+        assert manager.get(url, {"period": value}).status_code < 500, url
