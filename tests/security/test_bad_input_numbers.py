@@ -23,3 +23,19 @@ def test_a_period_with_a_twenty_digit_number_is_an_impossible_date_not_a_crash(
     manager = client_for(Role.MANAGER, hub, preferred_language="en")
     for url in (reverse("reports:report"), reverse("reports:export", kwargs={"fmt": "csv"})):
         assert manager.get(url, {"period": value}).status_code < 500, url
+
+
+@pytest.mark.parametrize("value", ["²", "¹²", "٣", HUGE, "0" * 40, "-1", "1e3"])
+@pytest.mark.parametrize(
+    "name", ["visits:referral_create", "visits:case_create", "visits:visitor_create"]
+)
+def test_a_visit_or_visitor_number_that_is_no_number_opens_the_empty_form(
+    client_for, hub, name, value
+):
+    desk = client_for(Role.FRONT_DESK, hub, preferred_language="en")
+    url = reverse(name, kwargs={"hub": hub.slug})
+    for key in ("visit", "visitor"):
+        response = desk.get(url, {key: value})
+        assert response.status_code == 200, (key, value)
+        assert response.context["visit"] is None
+        assert desk.post(url, {key: value}).status_code == 400, (key, value)

@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 def case_create(request: HttpRequest, hub: Hub) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     visit = visitor = None
-    if str(source.get("visit", "")).isdigit():
+    if str(source.get("visit", "")).isdecimal():
         visit = Visit.objects.filter(pk=source["visit"], hub=hub).first()
-    if str(source.get("visitor", "")).isdigit():
+    if str(source.get("visitor", "")).isdecimal():
         visitor = Visitor.objects.filter(pk=source["visitor"], hub=hub).first()
     initial = {}
     if visit is not None:

@@ -95,7 +95,7 @@ def visitor_list(request: HttpRequest, hub: Hub) -> HttpResponse:
 def visitor_create_view(request: HttpRequest, hub: Hub) -> HttpResponse:
     visit = None
     visit_id = request.GET.get("visit") or request.POST.get("visit")
-    if visit_id and str(visit_id).isdigit():
+    if visit_id and str(visit_id).isdecimal():  # "²" is a digit, but not a number
         visit = Visit.objects.filter(pk=visit_id, hub=hub).first()
     form = VisitorForm(request.POST if request.method == "POST" else None, prefix="visitor")
     consent_form = ConsentForm(
