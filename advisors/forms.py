@@ -86,6 +86,17 @@ class CloseForm(forms.Form):
     text = forms.CharField(label=_("Closing note"), required=False, max_length=2000)
 
 
+class CaseTextForm(forms.Form):
+    """The optional note of a hand-back (or of a release): refused when too long, never cut."""
+
+    text = forms.CharField(
+        label=_("Guidance for the advisor"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class TransferForm(forms.Form):
     to = forms.ModelChoiceField(label=_("Transfer to"), queryset=User.objects.none())
     text = forms.CharField(label=_("Note for them"), required=False, max_length=2000)

@@ -16,7 +16,7 @@ from kototori.audit import log_person_access
 from visits.models import Case, CaseNote
 
 from .. import services
-from ..forms import CloseForm, EscalateForm, FollowUpForm, NoteForm, TransferForm
+from ..forms import CaseTextForm, CloseForm, EscalateForm, FollowUpForm, NoteForm, TransferForm
 from ..queries import pool_for
 
 if TYPE_CHECKING:
@@ -88,6 +88,7 @@ def _case_page(
         "follow_up_form": forms.get("follow_up_form")
         or FollowUpForm(initial={"next_follow_up": case.next_follow_up}),
         "escalate_form": forms.get("escalate_form") or EscalateForm(),
+        "handback_form": forms.get("handback_form") or CaseTextForm(auto_id="id_handback_%s"),
         "close_form": forms.get("close_form") or CloseForm(),
         "transfer_form": forms.get("transfer_form")
         or TransferForm(hub=hub, exclude_user=case.claimed_by),
@@ -152,8 +153,13 @@ def case_follow_up(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
 @hub_permission_required(Perm.CASE_POOL, Perm.CASE_SUPERVISE)
 def case_release(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     case = _get_case_for_user(request, hub, pk)
+    form = CaseTextForm(request.POST)
+    if not form.is_valid():  # only a crafted post has a text here
+        for error in form.errors["text"]:
+            messages.error(request, error)
+        return _case_page(request, hub, case, status=400)
     try:
-        services.case_release(case=case, by=request.user, text=request.POST.get("text", "")[:2000])
+        services.case_release(case=case, by=request.user, **form.cleaned_data)
     except services.CaseError as exc:
         messages.error(request, str(exc))
         return redirect("advisors:case", hub=hub.slug, pk=case.pk)
@@ -203,13 +209,14 @@ def case_escalate(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
 @hub_permission_required(Perm.CASE_SUPERVISE)
 def case_deescalate(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     case = _get_case_for_user(request, hub, pk)
+    form = CaseTextForm(request.POST, auto_id="id_handback_%s")
+    if not form.is_valid():
+        return _case_page(request, hub, case, status=400, handback_form=form)
     return _act(
         request,
         hub,
         case,
-        lambda: services.case_deescalate(
-            case=case, by=request.user, text=request.POST.get("text", "")[:2000]
-        ),
+        lambda: services.case_deescalate(case=case, by=request.user, **form.cleaned_data),
         _("Handed back to the advisor."),
     )
 

@@ -233,6 +233,50 @@ def case_escalate(client_for, hub) -> Form:
     )
 
 
+def _typed_note(default: str) -> str:
+    """The latest case note's text, or "" where the service wrote its default for an empty one."""
+    text = CaseNote.objects.latest("pk").text
+    return "" if text == default else text
+
+
+def case_hand_back(client_for, hub) -> Form:
+    client = client_for(Role.PROFESSIONAL, hub, preferred_language="en")
+    advisor = client_for(Role.ADVISOR, hub).user
+
+    def prepare():  # a handed-back case is no longer escalated: a new one for every example
+        case = _claimed_case(hub, advisor)
+        Case.objects.filter(pk=case.pk).update(status=Case.Status.ESCALATED)
+        return _case_url("case_deescalate", case), {"text": "Call the tenant union"}
+
+    return Form(
+        client=client,
+        prepare=prepare,
+        texts={"text": 2000},
+        others=(),
+        stored=lambda name: _typed_note("Handed back to the advisor."),
+        snapshot=lambda: (_counts(), Case.objects.filter(status=Case.Status.CLAIMED).count()),
+    )
+
+
+def case_transfer(client_for, hub) -> Form:
+    client = client_for(Role.PROFESSIONAL, hub, preferred_language="en")
+    advisor = client_for(Role.ADVISOR, hub).user
+    other = client_for(Role.ADVISOR, hub).user
+
+    def prepare():
+        case = _claimed_case(hub, advisor)
+        return _case_url("case_transfer", case), {"to": other.pk, "text": "Over to you"}
+
+    return Form(
+        client=client,
+        prepare=prepare,
+        texts={"text": 2000},
+        others=(),
+        stored=lambda name: _typed_note(f"To {other.get_full_name()}"),
+        snapshot=lambda: (_counts(), Case.objects.filter(claimed_by=other).count()),
+    )
+
+
 def _event_payload() -> dict:
     return {
         "kind": "language_cafe",
@@ -404,6 +448,8 @@ FORMS: dict[str, Callable[..., Form]] = {
     "case note": case_note,
     "case close": case_close,
     "case escalate": case_escalate,
+    "case hand-back": case_hand_back,
+    "case transfer": case_transfer,
     "event create": event_create,
     "event edit": event_edit,
     "case open": case_open,
@@ -470,3 +516,17 @@ def test_a_text_at_its_limit_is_kept_whole_and_one_character_more_is_refused(
             continue
         assert _post(form, name, _long(limit)), f"{name}: {limit} characters were refused"
         assert not _post(form, name, _long(limit + 1)), f"{name}: {limit + 1} were accepted"
+
+
+@pytest.mark.parametrize("value", ["\x00", "Called\x00", "x" * 2001])
+def test_a_release_with_a_crafted_text_is_refused_with_a_message_and_changes_nothing(
+    client_for, hub, value
+):
+    professional = client_for(Role.PROFESSIONAL, hub, preferred_language="en")
+    case = _claimed_case(hub, professional.user)
+    before = (_counts(), _row(Case, case.pk, "status", "claimed_by"))
+    response = professional.post(_case_url("case_release", case), {"text": value})
+    assert response.status_code == 400
+    assert (_counts(), _row(Case, case.pk, "status", "claimed_by")) == before
+    shown = response.content.decode()
+    assert NULL_REFUSED in shown or "at most 2000 characters" in shown
