@@ -1,9 +1,11 @@
-"""Numbers in query parameters that Python reads differently from what they look like: a year of
-twenty digits, a superscript "²" that counts as a digit but is no number. No server error."""
+"""Values in addresses and query parameters that Python or PostgreSQL read otherwise than they
+look: a year of twenty digits, a superscript "²" that counts as a digit but is no number, a null
+character in an address. No server error."""
 
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from kototori.models import Role
@@ -39,3 +41,11 @@ def test_a_visit_or_visitor_number_that_is_no_number_opens_the_empty_form(
         assert response.status_code == 200, (key, value)
         assert response.context["visit"] is None
         assert desk.post(url, {key: value}).status_code == 400, (key, value)
+
+
+@pytest.mark.parametrize("path", ["/kiosk/{token}/", "/kiosk/{token}/ar/"])
+@pytest.mark.parametrize("token", ["%00", "a%00b"])
+def test_a_kiosk_address_with_a_null_character_is_not_found(hub, path, token):
+    client = Client()
+    assert client.get(path.format(token=token)).status_code == 404
+    assert client.post(path.format(token=token), {"first_name": "Aino"}).status_code == 404

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 
 def _kiosk_hub(token: str) -> Hub:
+    if "\x00" in token:  # PostgreSQL can't even compare a text with a null character
+        raise Http404
     hub = Hub.objects.filter(kiosk_token=token, kiosk_enabled=True, is_active=True).first()
     if hub is None:
         raise Http404
