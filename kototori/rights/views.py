@@ -44,7 +44,9 @@ def _get_visitor_for_user(request: HttpRequest, hub: Hub, pk: int) -> Visitor:
 def _export_context(request: HttpRequest, hub: Hub, pk: int, purpose: str) -> tuple:
     visitor = _get_visitor_for_user(request, hub, pk)
     log_person_access(request, hub=hub, subjects=[visitor], purpose=purpose)
-    return visitor, visitor_export(visitor=visitor)
+    # Choice labels (gender, channel, consent scope…) in the visitor's language, not the staff's.
+    with translation.override(visitor.message_language):
+        return visitor, visitor_export(visitor=visitor)
 
 
 @hub_permission_required(Perm.VISITOR_MANAGE)
@@ -76,7 +78,8 @@ def visitor_data_pdf(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
 @hub_permission_required(Perm.VISITOR_MANAGE)
 def visitor_data_json(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     visitor, data = _export_context(request, hub, pk, "data-subject access request (JSON)")
-    body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    with translation.override(visitor.message_language):
+        body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="data-{visitor.pk}.json"'
     return response

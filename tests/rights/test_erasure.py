@@ -246,3 +246,22 @@ def _dump() -> str:
         timeout=120,
     )
     return result.stdout.decode("utf-8", errors="replace")
+
+
+def test_the_copy_of_their_data_names_choices_in_the_visitors_language(client_for, hub, person):
+    from django.utils import translation
+
+    from visits.models import VisitChannel
+
+    desk = client_for(Role.FRONT_DESK, hub)  # the staff member reads English
+    body = desk.get(
+        reverse("rights:visitor_data_json", kwargs={"hub": hub.slug, "pk": person.pk})
+    ).content.decode()
+    channel = Visit.objects.get(visitor=person).get_channel_display
+    with translation.override("ar"):
+        arabic = str(VisitChannel(Visit.objects.get(visitor=person).channel).label)
+    with translation.override("en"):
+        english = str(VisitChannel(Visit.objects.get(visitor=person).channel).label)
+    assert arabic != english and channel
+    assert arabic in body
+    assert english not in body
