@@ -620,6 +620,15 @@ def assignment_create(*, hub: Hub, by: User, themes: Iterable[Topic] = (), **fie
     return assignment
 
 
+def _assignment_facts(assignment: Assignment) -> dict[str, str]:
+    """What every message about an assignment says: what, when and where."""
+    return {
+        "title": assignment.title,
+        "when": timezone.localtime(assignment.starts_at).strftime("%d.%m.%Y %H:%M"),
+        "place": assignment.place,
+    }
+
+
 @transaction.atomic
 def assignment_offer(*, assignment: Assignment, by: User) -> list[AssignmentOffer]:
     """Offer to every matching expert not yet asked; each is told once."""
@@ -637,11 +646,7 @@ def assignment_offer(*, assignment: Assignment, by: User) -> list[AssignmentOffe
                 key=f"assignment-offer:{offer.pk}",
                 subject=_("A speaking assignment for you"),
                 body=_("%(title)s, %(when)s, %(place)s. Accept or decline in Kototori.")
-                % {
-                    "title": assignment.title,
-                    "when": timezone.localtime(assignment.starts_at).strftime("%d.%m.%Y %H:%M"),
-                    "place": assignment.place,
-                },
+                % _assignment_facts(assignment),
                 hub=assignment.hub,
                 path=reverse("advisors:expert_home", kwargs={"hub": assignment.hub.slug}),
             )
@@ -692,12 +697,7 @@ def assignment_confirm(*, assignment: Assignment) -> Assignment:
             user=expert,
             key=f"assignment-confirmed:{assignment.pk}",
             subject=_("Your assignment is confirmed"),
-            body=_("%(title)s, %(when)s, %(place)s is confirmed.")
-            % {
-                "title": assignment.title,
-                "when": timezone.localtime(assignment.starts_at).strftime("%d.%m.%Y %H:%M"),
-                "place": assignment.place,
-            },
+            body=_("%(title)s, %(when)s, %(place)s is confirmed.") % _assignment_facts(assignment),
             hub=assignment.hub,
         )
     return assignment
@@ -747,9 +747,7 @@ def assignment_reminders_send(
                 subject=_("Your assignment is coming up"),
                 body=_("%(title)s, %(when)s, %(place)s. Audience: %(audience)s.")
                 % {
-                    "title": assignment.title,
-                    "when": timezone.localtime(assignment.starts_at).strftime("%d.%m.%Y %H:%M"),
-                    "place": assignment.place,
+                    **_assignment_facts(assignment),
                     "audience": assignment.audience,
                 },
                 hub=assignment.hub,
