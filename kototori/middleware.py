@@ -93,6 +93,8 @@ def session_start(sender: object, request: HttpRequest, user: object, **kwargs: 
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
 ADMIN_LOGIN_PATH = "/admin/login/"
 MFA_VERIFIED_KEY = "kototori_mfa_verified"
+# What counts as having a second factor. Recovery codes alone do not: they only stand in for one.
+SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
 def mfa_required_for(request: HttpRequest) -> bool:
@@ -106,8 +108,9 @@ def mfa_required_for(request: HttpRequest) -> bool:
 
 
 def session_used_mfa(request: HttpRequest) -> bool:
-    """Whether this session proved a second factor: at login (allauth records it) or by setting up
-    the authenticator just now (entering a valid code proves possession of it)."""
+    """Whether this session proved a second factor: at login (allauth records method "mfa" with the
+    authenticator's type: a TOTP code, a security key or a recovery code) or by setting up the
+    authenticator just now (a valid code or a key's signed answer proves possession of it)."""
     if request.session.get(MFA_VERIFIED_KEY) == str(request.user.pk):
         return True
     return any(
@@ -126,9 +129,10 @@ def authenticator_added(
 
 class RequireMFAMiddleware:
     """With ``REQUIRE_MFA`` on, a user whose roles see person data (or who may use the admin) must
-    set up an authenticator before any other page opens, and a session that was opened without the
-    second factor (any login route but allauth's) is ended. There is no route around it: the admin
-    and every app page pass through here, and the admin's own login form is never shown."""
+    set up an authenticator (an app or a security key) before any other page opens, and a session
+    that was opened without the second factor (any login route but allauth's) is ended. There is no
+    route around it: the admin and every app page pass through here, and the admin's own login
+    form is never shown."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -142,11 +146,12 @@ class RequireMFAMiddleware:
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
             and mfa_required_for(request)
         ):
-            has_totp = Authenticator.objects.filter(
-                user=request.user, type=Authenticator.Type.TOTP
+            enrolled = Authenticator.objects.filter(
+                user=request.user, type__in=SECOND_FACTOR_TYPES
             ).exists()
-            if not has_totp:
-                return redirect("mfa_activate_totp")
+            if not enrolled:
+                # allauth's overview page: the user chooses an authenticator app or a security key.
+                return redirect("mfa_index")
             if not session_used_mfa(request):
                 logout(request)
                 return _to_login(request)

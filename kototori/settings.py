@@ -284,7 +284,16 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A second factor is an authenticator app (TOTP) or a security key (WebAuthn: a hardware key or the
+# device's own authenticator); recovery codes are generated with the first one.
+# WebAuthn is a second factor ONLY: passkey (passwordless) login and passkey signup stay off, so
+# every login still passes the password form with its per-account lockout, then the second-factor
+# stage; a lost or borrowed key alone opens nothing. The relying party ID is the request's host
+# (validated by ALLOWED_HOSTS). fido2 2.x accepts http://localhost as a secure origin, so
+# MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN is never set, not even in tests.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_PASSKEY_SIGNUP_ENABLED = False
 MFA_TOTP_ISSUER = "Kototori"
 # Roles that see person records must have a second factor when this is on.
 REQUIRE_MFA = env.bool("REQUIRE_MFA", default=not DEBUG)

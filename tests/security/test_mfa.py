@@ -21,19 +21,38 @@ def _mfa_on(settings):
     settings.REQUIRE_MFA = True
 
 
+# Where a user without a second factor is sent: allauth's overview, where they choose an
+# authenticator app (TOTP) or a security key (WebAuthn).
+SET_UP = "/accounts/2fa/"
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_front_desk_without_an_authenticator_is_sent_to_set_one_up_from_every_page(
     frontdesk_client, path
 ):
     response = frontdesk_client.get(path)
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/2fa/totp/activate/"
+    assert response["Location"] == SET_UP
+
+
+def test_the_set_up_page_offers_an_authenticator_app_and_a_security_key(frontdesk_client):
+    page = frontdesk_client.get(SET_UP)
+    assert page.status_code == 200
+    assert 'href="/accounts/2fa/totp/activate/"' in page.content.decode()
+    assert 'href="/accounts/2fa/webauthn/add/"' in page.content.decode()
 
 
 def test_staff_admin_user_without_an_authenticator_cannot_open_the_admin(client_for, hub):
     client = client_for(Role.FUNDER, hub, is_staff=True, is_superuser=True)
     response = client.get("/admin/")
-    assert response["Location"] == "/accounts/2fa/totp/activate/"
+    assert response["Location"] == SET_UP
+
+
+def test_recovery_codes_alone_do_not_count_as_a_second_factor(frontdesk_client):
+    Authenticator.objects.create(
+        user=frontdesk_client.user, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "00"}
+    )
+    assert frontdesk_client.get("/h/hervanta/")["Location"] == SET_UP
 
 
 def test_a_funder_who_sees_no_person_data_needs_no_second_factor(client_for, hub):
@@ -87,7 +106,7 @@ def test_a_session_opened_without_the_second_factor_is_ended(make_member, hub, w
 def test_setting_up_totp_with_a_real_code_opens_the_pages(make_member, hub, form_login):
     user = make_member(Role.FRONT_DESK, hub)
     client, response = form_login(user)
-    assert client.get("/h/hervanta/")["Location"] == "/accounts/2fa/totp/activate/"
+    assert client.get("/h/hervanta/")["Location"] == SET_UP
 
     # allauth asks for the password once more before adding an authenticator.
     assert client.get("/accounts/2fa/totp/activate/")["Location"].startswith(
