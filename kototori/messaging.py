@@ -9,12 +9,18 @@ Celery only *wakes* the sender; the rows are the queue. A lost wake-up (broker r
 saving, worker killed, broker down at commit time) loses nothing: the beat wakes the sender every
 minute (``CELERY_BEAT_SCHEDULE["deliver-messages"]``) and it sends whatever is due.
 
-The one window left: a provider that accepted a message just before the worker died, before the row
-was marked sent, will be asked again on the next run (at-least-once at the provider boundary). One
-killed worker can repeat at most the one message it was sending, never a batch. E-mails carry a
-``Message-ID`` derived from the key, so mail clients show a repeated e-mail once; an SMS provider
-that accepts a client reference should be given the key (see docs/threat-model.md).
-The chaos test (tests/security/test_chaos.py) kills workers and the broker to hold us to this.
+Sending is two steps, each its own transaction. The sender claims a due row (``FOR UPDATE SKIP
+LOCKED``), marks it "sending" with a lease and commits; then it hands the message to the provider,
+with a reference derived from the key, and marks it sent. A worker killed anywhere in between leaves
+the row "sending". When the lease runs out the message is *in doubt*, and so is any retry of a
+message that was handed over before: the sender first asks the provider whether it already accepted
+that reference (``accepted()`` on the SMS backend or the e-mail connection). Yes: the row is marked
+sent, nothing is sent again. No: it is sent. So nothing is lost and nothing is doubled.
+
+The one window left is a provider that cannot be asked (plain SMTP, the console): when a worker dies
+after the provider accepted a message and before the row was marked sent, that one message is sent
+again (at least once, never a batch). It carries the same ``Message-ID``, so mail clients show it
+once. The chaos test (tests/security/test_chaos.py) kills workers and the broker to hold us to this.
 """
 
 from __future__ import annotations
@@ -26,9 +32,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Channel, OutboundMessage
@@ -90,21 +96,53 @@ def _wake_sender() -> None:
         logger.warning("outbox wake-up not sent (%s); the beat will pick it up", type(exc).__name__)
 
 
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
 def message_id(key: str) -> str:
     """A stable Message-ID per key: a repeated send is the same e-mail to the receiving side."""
-    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
     host = urlsplit(settings.SITE_URL).hostname or "kototori.invalid"
-    return f"<{digest}@{host}>"
+    return f"<{_digest(key)}@{host}>"
+
+
+def provider_reference(key: str) -> str:
+    """The reference the provider gets for a message: the same on every attempt, and it does not
+    disclose the key (which names the occasion)."""
+    return _digest(key)
 
 
 def _claim_next() -> OutboundMessage | None:
-    """Lock one due row so that concurrent senders never take the same message."""
-    qs = OutboundMessage.objects.filter(
-        status=OutboundMessage.Status.PENDING, send_after__lte=timezone.now()
-    ).order_by("send_after", "pk")
-    if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True)
-    return qs.first()
+    """Take one message: a due pending one, or one whose sender's lease ran out. It is marked
+    "sending" and committed before the provider sees it; concurrent senders skip locked rows."""
+    now = timezone.now()
+    due = Q(status=OutboundMessage.Status.PENDING, send_after__lte=now) | Q(
+        status=OutboundMessage.Status.SENDING, lease_until__lt=now
+    )
+    with transaction.atomic():
+        qs = OutboundMessage.objects.filter(due).order_by("send_after", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        message = qs.first()
+        if message is None:
+            return None
+        message.status = OutboundMessage.Status.SENDING
+        message.lease_until = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+        message.attempts += 1
+        message.save(update_fields=["status", "lease_until", "attempts"])
+    return message
+
+
+def _email_connection():
+    return get_connection(fail_silently=False)
+
+
+def _already_accepted(message: OutboundMessage) -> bool | None:
+    """Ask the provider whether it has this message; ``None`` if it cannot tell."""
+    if message.channel == Channel.EMAIL:
+        accepted = getattr(_email_connection(), "accepted", None)
+        return accepted(message_id(message.key)) if accepted else None
+    return get_backend().accepted(provider_reference(message.key))
 
 
 def _send(message: OutboundMessage) -> None:
@@ -114,41 +152,45 @@ def _send(message: OutboundMessage) -> None:
             body=message.body,
             to=[message.to],
             headers={"Message-ID": message_id(message.key)},
+            connection=_email_connection(),
         ).send()
     else:
-        get_backend().send(message.to, message.body)
+        get_backend().send(message.to, message.body, reference=provider_reference(message.key))
+
+
+def _finish(message: OutboundMessage, **changes) -> None:
+    """Record the outcome, unless another sender took the message over meanwhile (its lease ran
+    out): then that sender records it."""
+    OutboundMessage.objects.filter(
+        pk=message.pk, status=OutboundMessage.Status.SENDING, lease_until=message.lease_until
+    ).update(lease_until=None, **changes)
 
 
 def messages_deliver(*, limit: int = BATCH_SIZE) -> int:
-    """Send up to ``limit`` due messages; returns how many were sent. Safe in many workers at once.
-
-    One message per transaction: a worker killed mid-run can leave at most the one message it was
-    sending unmarked (the documented window), never a whole batch.
-    """
+    """Send up to ``limit`` due messages; returns how many were sent. Safe in many workers at once,
+    and after any of them died mid-send (see the module docstring)."""
     sent = 0
     for _ in range(limit):
-        with transaction.atomic():
-            message = _claim_next()
-            if message is None:
-                break
-            try:
+        message = _claim_next()
+        if message is None:
+            break
+        try:
+            # attempts counts this one: above 1, an earlier attempt may have reached the provider.
+            if message.attempts > 1 and _already_accepted(message):
+                logger.info("message %s was already accepted; not sent again", message.pk)
+            else:
                 _send(message)
-            except Exception as exc:
-                logger.warning("message %s failed: %s", message.pk, type(exc).__name__)
-                attempts = message.attempts + 1
-                OutboundMessage.objects.filter(pk=message.pk).update(
-                    attempts=attempts,
-                    last_error=type(exc).__name__[:300],
-                    status=OutboundMessage.Status.FAILED
-                    if attempts >= MAX_ATTEMPTS
-                    else OutboundMessage.Status.PENDING,
-                    send_after=timezone.now() + timedelta(minutes=2**attempts),
-                )
-                continue
-            OutboundMessage.objects.filter(pk=message.pk).update(
-                status=OutboundMessage.Status.SENT,
-                sent_at=timezone.now(),
-                attempts=F("attempts") + 1,
+        except Exception as exc:
+            logger.warning("message %s failed: %s", message.pk, type(exc).__name__)
+            _finish(
+                message,
+                last_error=type(exc).__name__[:300],
+                status=OutboundMessage.Status.FAILED
+                if message.attempts >= MAX_ATTEMPTS
+                else OutboundMessage.Status.PENDING,
+                send_after=timezone.now() + timedelta(minutes=2**message.attempts),
             )
-            sent += 1
+            continue
+        _finish(message, status=OutboundMessage.Status.SENT, sent_at=timezone.now())
+        sent += 1
     return sent

@@ -321,12 +321,14 @@ class Channel(models.TextChoices):
 class OutboundMessage(models.Model):
     """Every message Kototori sends is first a row here, with a unique idempotency key.
 
-    A Celery task only wakes the sender; the sender claims due rows (FOR UPDATE SKIP LOCKED), sends
-    and marks them sent. A job that runs twice creates the same key twice, so it sends once.
+    A Celery task only wakes the sender; the sender claims due rows (FOR UPDATE SKIP LOCKED), marks
+    them "sending", hands them to the provider and marks them sent. A job that runs twice creates
+    the same key twice, so it sends once. See ``kototori.messaging`` for what happens after a crash.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
@@ -350,6 +352,8 @@ class OutboundMessage(models.Model):
     )
     send_after = models.DateTimeField(_("send after"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # While "sending": the sender owns the row until then; afterwards the send is in doubt.
+    lease_until = models.DateTimeField(_("sender's lease until"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

@@ -78,9 +78,9 @@ CORE_RULES = [
     ),
     Rule(
         "sent-message-content",
-        lambda now: OutboundMessage.objects.exclude(status=OutboundMessage.Status.PENDING).filter(
-            created_at__lt=now - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
-        ),
+        lambda now: OutboundMessage.objects.exclude(
+            status__in=[OutboundMessage.Status.PENDING, OutboundMessage.Status.SENDING]
+        ).filter(created_at__lt=now - timedelta(days=settings.OUTBOX_RETENTION_DAYS)),
         anonymise={"to": "", "subject": "", "body": ""},
     ),
 ]

@@ -335,6 +335,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kototori <no-reply@k
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="kototori.sms.ConsoleBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
+# An SMTP server that never answers must not hold a message forever: seconds per call.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# How long a sender owns a message it is handing to the provider. After that, a message left
+# "sending" (its worker died) is in doubt: the provider is asked whether it has it (see
+# kototori.messaging). Keep it well above EMAIL_TIMEOUT (and an SMS gateway's timeout), or a slow
+# send could be taken over mid-call.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 
 # Security
 

@@ -1,7 +1,11 @@
 """Pluggable SMS backends, chosen by ``settings.SMS_BACKEND`` (like Django's e-mail backends).
 
-A provider backend subclasses ``BaseSMSBackend`` and implements ``send(to, text)``; it raises on
-failure so the outbox can retry.
+A provider backend subclasses ``BaseSMSBackend`` and implements ``send(to, text, reference=...)``:
+it raises on failure so the outbox can retry, and passes ``reference`` (one per outbox message,
+the same on every attempt) to the gateway as its client reference. If the gateway can be asked
+whether it already accepted a reference, implement ``accepted(reference)`` too: after a worker
+crash the outbox then asks before sending again, and a message is never sent twice. A backend that
+cannot tell returns ``None`` and the outbox sends again (at least once; see ``kototori.messaging``).
 """
 
 from __future__ import annotations
@@ -19,28 +23,53 @@ logger = logging.getLogger(__name__)
 
 
 class BaseSMSBackend:
-    def send(self, to: str, text: str) -> None:
+    def send(self, to: str, text: str, *, reference: str) -> None:
         raise NotImplementedError
+
+    def accepted(self, reference: str) -> bool | None:
+        """Whether the gateway already accepted the message with this reference; ``None``: it
+        cannot tell."""
+        return None
 
 
 class ConsoleBackend(BaseSMSBackend):
     """Writes each SMS to standard output, for local runs."""
 
-    def send(self, to: str, text: str) -> None:
-        print(f"--- SMS to {to} ---\n{text}\n---", flush=True)
+    def send(self, to: str, text: str, *, reference: str) -> None:
+        print(f"--- SMS to {to} ({reference}) ---\n{text}\n---", flush=True)
 
 
 class FileBackend(BaseSMSBackend):
-    """Appends each SMS as a JSON line to ``SMS_FILE_PATH/sms.jsonl`` (tests with a real worker)."""
+    """Appends each SMS as a JSON line to ``SMS_FILE_PATH/sms.jsonl`` (tests with a real worker).
+
+    Like a gateway with client references, it can say whether it has a message: the line is
+    written (and flushed to the operating system) before ``send`` returns."""
 
     _lock = threading.Lock()
 
-    def send(self, to: str, text: str) -> None:
-        path = Path(settings.SMS_FILE_PATH)
-        path.mkdir(parents=True, exist_ok=True)
-        line = json.dumps({"to": to, "text": text, "at": timezone.now().isoformat()})
-        with self._lock, open(path / "sms.jsonl", "a", encoding="utf-8") as fh:
+    @property
+    def path(self) -> Path:
+        return Path(settings.SMS_FILE_PATH) / "sms.jsonl"
+
+    def send(self, to: str, text: str, *, reference: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(
+            {"to": to, "text": text, "reference": reference, "at": timezone.now().isoformat()}
+        )
+        with self._lock, open(self.path, "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
+
+    def accepted(self, reference: str) -> bool:
+        if not self.path.exists():
+            return False
+        with open(self.path, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                try:
+                    if json.loads(line).get("reference") == reference:
+                        return True
+                except ValueError:  # a line cut short by a crash: not accepted
+                    continue
+        return False
 
 
 class LocmemBackend(BaseSMSBackend):
@@ -48,8 +77,11 @@ class LocmemBackend(BaseSMSBackend):
 
     outbox: list[dict[str, str]] = []
 
-    def send(self, to: str, text: str) -> None:
-        LocmemBackend.outbox.append({"to": to, "text": text})
+    def send(self, to: str, text: str, *, reference: str) -> None:
+        LocmemBackend.outbox.append({"to": to, "text": text, "reference": reference})
+
+    def accepted(self, reference: str) -> bool:
+        return any(sms["reference"] == reference for sms in LocmemBackend.outbox)
 
 
 def get_backend() -> BaseSMSBackend:
