@@ -37,6 +37,7 @@ class Perm(StrEnum):
     QUEUE_RUN = "queue.run"
     VISITOR_VIEW = "visitor.view"  # person records: consented visitors
     VISITOR_MANAGE = "visitor.manage"
+    VISITOR_ERASE = "visitor.erase"  # erase a record at once (art. 17); others ask them
     REFERRAL_MANAGE = "referral.manage"
     CASE_OPEN = "case.open"
     OUTREACH_LOG = "outreach.log"
@@ -69,6 +70,7 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.QUEUE_RUN: frozenset({R.FRONT_DESK, R.PROFESSIONAL, R.COORDINATOR, R.MANAGER}),
     Perm.VISITOR_VIEW: frozenset({R.FRONT_DESK, R.PROFESSIONAL, R.MANAGER}),
     Perm.VISITOR_MANAGE: frozenset({R.FRONT_DESK, R.PROFESSIONAL, R.MANAGER}),
+    Perm.VISITOR_ERASE: frozenset({R.PROFESSIONAL, R.MANAGER}),
     Perm.REFERRAL_MANAGE: frozenset({R.FRONT_DESK, R.PROFESSIONAL, R.MANAGER}),
     Perm.CASE_OPEN: frozenset({R.FRONT_DESK, R.PROFESSIONAL, R.MANAGER}),
     Perm.OUTREACH_LOG: frozenset({R.FRONT_DESK, R.PROFESSIONAL, R.COORDINATOR, R.MANAGER}),

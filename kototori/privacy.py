@@ -258,6 +258,7 @@ INVENTORY: dict[str, Record] = {
             "language": P,
             "text_version": N,
             "withdrawn_at": P,
+            "withdrawn_by": P,
         },
     ),
     "visits.Visit": Record(

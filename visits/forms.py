@@ -209,6 +209,36 @@ class ConsentForm(forms.Form):
         return scopes
 
 
+class ConsentWithdrawForm(forms.Form):
+    """Which of the visitor's consents they withdraw. Finds the consent (``self.consent``): an
+    active one if there is, else the one already withdrawn (withdrawing again changes nothing)."""
+
+    scope = forms.ChoiceField(
+        label=_("Consent to withdraw"),
+        choices=Consent.Scope.choices,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose which consent the visitor withdraws."),
+            "invalid_choice": _("There is no such consent. Choose one from the visitor's record."),
+        },
+    )
+
+    def __init__(self, *args, visitor: Visitor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.visitor = visitor
+        self.consent: Consent | None = None
+
+    def clean_scope(self) -> str:
+        scope = self.cleaned_data["scope"]
+        consents = self.visitor.consents.filter(scope=scope)
+        self.consent = (
+            consents.active().first() or consents.order_by("-withdrawn_at", "-pk").first()
+        )
+        if self.consent is None:
+            raise forms.ValidationError(_("The visitor has not given this consent."))
+        return scope
+
+
 class VisitorSearchForm(forms.Form):
     q = forms.CharField(label=_("Name or phone"), required=False, max_length=80)
 

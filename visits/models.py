@@ -203,6 +203,17 @@ class VisitorQuerySet(models.QuerySet["Visitor"]):
             query |= models.Q(phone_digits__contains=digits)
         return self.filter(query)
 
+    def consenting_to(self, scope: str) -> VisitorQuerySet:
+        """Visitors with an active (not withdrawn) consent to ``scope``. Anything that messages
+        visitors (reminders) or counts their coarse attributes (reports) must start from here."""
+        return self.filter(
+            models.Exists(
+                Consent.objects.filter(
+                    visitor=models.OuterRef("pk"), scope=scope, withdrawn_at__isnull=True
+                )
+            )
+        )
+
 
 class Visitor(models.Model):
     """A person who agreed to be recorded because follow-up needs it. Without consent, no record.
@@ -260,8 +271,18 @@ class Visitor(models.Model):
         self.phone_digits = "".join(ch for ch in self.phone if ch.isdigit())
         super().save(*args, **kwargs)
 
+    def consents_to(self, scope: str) -> bool:
+        """Whether the visitor has an active consent to ``scope`` (one query)."""
+        return self.consents.active().filter(scope=scope).exists()
+
 
 CONSENT_TEXT_VERSION = "2026-1"
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def active(self) -> ConsentQuerySet:
+        """Consents not withdrawn (GDPR art. 7(3)): only these allow anything."""
+        return self.filter(withdrawn_at__isnull=True)
 
 
 class Consent(models.Model):
@@ -287,6 +308,16 @@ class Consent(models.Model):
     language = models.CharField(_("explained in"), max_length=8, choices=settings.LANGUAGES)
     text_version = models.CharField(_("text version"), max_length=20, default=CONSENT_TEXT_VERSION)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawal recorded by"),
+    )
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent")
@@ -295,6 +326,10 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()} · {self.given_at:%Y-%m-%d}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
 
 
 # Visits -------------------------------------------------------------------------------------

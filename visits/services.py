@@ -258,6 +258,30 @@ def visitor_update(
 
 
 @transaction.atomic
+def consent_withdraw(*, consent: Consent, by: User | None) -> list[Consent]:
+    """Record that the visitor withdrew ``consent`` (GDPR art. 7(3)): from now on it allows nothing.
+
+    Every active consent of the same scope goes (a merge may have left two). Withdrawing consent to
+    keep the record withdraws every scope, since reminders and reports hang off the record; once
+    all are withdrawn, the retention job erases the record after the hub's withdrawn_consent_days.
+    Idempotent: what is already withdrawn keeps its time and who recorded it. Returns the consents
+    withdrawn now (empty when there was nothing left to withdraw)."""
+    rows = Consent.objects.active().filter(visitor_id=consent.visitor_id)
+    if consent.scope != Consent.Scope.RECORD:
+        rows = rows.filter(scope=consent.scope)
+    # Locked, then updated only while still active: two desks pressing the button at once record
+    # one withdrawal, at one time, by whoever came first.
+    ids = list(rows.select_for_update().values_list("pk", flat=True))
+    now = timezone.now()
+    Consent.objects.filter(pk__in=ids, withdrawn_at__isnull=True).update(
+        withdrawn_at=now, withdrawn_by=by
+    )
+    if consent.pk in ids:
+        consent.withdrawn_at, consent.withdrawn_by = now, by
+    return list(Consent.objects.filter(pk__in=ids).order_by("pk"))
+
+
+@transaction.atomic
 def visitor_merge(*, keep: Visitor, duplicate: Visitor) -> Visitor:
     """Fold a duplicate record into ``keep``: its visits, referrals, cases and consents move over,
     empty fields are filled from it, and the duplicate is deleted."""

@@ -30,6 +30,11 @@ urlpatterns = [
     path(
         "h/<slug:hub>/visitors/<int:pk>/merge/", visitors.visitor_merge_view, name="visitor_merge"
     ),
+    path(
+        "h/<slug:hub>/visitors/<int:pk>/withdraw-consent/",
+        visitors.consent_withdraw_view,
+        name="consent_withdraw",
+    ),
     # Referrals, and the partner's link
     path("h/<slug:hub>/referrals/", referrals.referral_list, name="referrals"),
     path("h/<slug:hub>/referrals/new/", referrals.referral_create_view, name="referral_create"),

@@ -29,9 +29,11 @@ if TYPE_CHECKING:
     from kototori.models import Hub
 
 
-def _get_visitor_for_user(request: HttpRequest, hub: Hub, pk: int) -> Visitor:
+def _get_visitor_for_user(
+    request: HttpRequest, hub: Hub, pk: int, perm: Perm = Perm.VISITOR_MANAGE
+) -> Visitor:
     visitor = (
-        Visitor.objects.filter(hub=hub, hub__in=hub_ids_with(request, Perm.VISITOR_MANAGE))
+        Visitor.objects.filter(hub=hub, hub__in=hub_ids_with(request, perm))
         .select_related("hub")
         .filter(pk=pk)
         .first()
@@ -85,10 +87,12 @@ def visitor_data_json(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     return response
 
 
-@hub_permission_required(Perm.VISITOR_MANAGE)
+# Erasing is for the hub manager and professionals; the front desk sees the record and records
+# withdrawals of consent, and the retention job erases a record whose every consent is withdrawn.
+@hub_permission_required(Perm.VISITOR_ERASE)
 @require_http_methods(["GET", "POST"])
 def visitor_erase_view(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
-    visitor = _get_visitor_for_user(request, hub, pk)
+    visitor = _get_visitor_for_user(request, hub, pk, Perm.VISITOR_ERASE)
     form = EraseForm(request.POST or None, visitor_pk=visitor.pk)
     if request.method == "POST" and form.is_valid():
         log_person_access(request, hub=hub, subjects=[visitor], purpose="erasure")

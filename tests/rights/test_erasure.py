@@ -122,15 +122,41 @@ def test_erasure_keeps_the_counts_and_drops_the_person(hub, person, marker):
     assert message.to == "" and message.body == ""
 
 
-def test_the_erase_page_needs_the_record_number_and_then_erases(client_for, hub, person):
-    desk = client_for(Role.FRONT_DESK, hub)
+@pytest.mark.parametrize("role", [Role.PROFESSIONAL, Role.MANAGER], ids=str)
+def test_the_erase_page_needs_the_record_number_and_then_erases(client_for, hub, person, role):
+    staff = client_for(role, hub)
     url = reverse("rights:visitor_erase", kwargs={"hub": hub.slug, "pk": person.pk})
-    wrong = desk.post(url, {"confirm": "12345678"})
+    wrong = staff.post(url, {"confirm": "12345678"})
     assert wrong.status_code == 400
     assert Visitor.objects.filter(pk=person.pk).exists()
-    done = desk.post(url, {"confirm": str(person.pk)})
+    done = staff.post(url, {"confirm": str(person.pk)})
     assert done.status_code == 302
     assert not Visitor.objects.filter(pk=person.pk).exists()
+
+
+def test_the_front_desk_cannot_erase_a_record_even_with_the_right_number(client_for, hub, person):
+    desk = client_for(Role.FRONT_DESK, hub)
+    url = reverse("rights:visitor_erase", kwargs={"hub": hub.slug, "pk": person.pk})
+    assert desk.get(url).status_code == 404
+    assert desk.post(url, {"confirm": str(person.pk)}).status_code == 404
+    assert Visitor.objects.filter(pk=person.pk).exists()
+    assert Consent.objects.filter(visitor=person).exists()
+    assert Visit.objects.filter(visitor=person).exclude(note="").exists()
+    assert not ErasureLedger.objects.exists()
+
+
+def test_the_record_page_shows_erase_only_to_those_who_may_and_tells_the_desk_whom_to_ask(
+    client_for, hub, person
+):
+    erase = reverse("rights:visitor_erase", kwargs={"hub": hub.slug, "pk": person.pk})
+    detail = reverse("visits:visitor_detail", kwargs={"hub": hub.slug, "pk": person.pk})
+    desk_page = client_for(Role.FRONT_DESK, hub).get(detail).content.decode()
+    assert erase not in desk_page
+    assert "ask your hub manager to erase this record" in desk_page
+    for role in (Role.PROFESSIONAL, Role.MANAGER):
+        page = client_for(role, hub).get(detail).content.decode()
+        assert erase in page
+        assert "ask your hub manager to erase this record" not in page
 
 
 def test_another_hubs_staff_can_neither_read_nor_erase(client_for, other_hub, hub, person):

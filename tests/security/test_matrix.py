@@ -128,6 +128,7 @@ TABLE: dict[str, Row] = {
     "visits:visitor_detail": row({FD, PRO, MGR}, foreign=True),
     "visits:visitor_edit": row({FD, PRO, MGR}, foreign=True),
     "visits:visitor_merge": row({FD, PRO, MGR}, ok=POSTED, method="POST", foreign=True),
+    "visits:consent_withdraw": row({FD, PRO, MGR}, foreign=True),
     "visits:referrals": row({FD, PRO, MGR}),
     "visits:referral_create": row({FD, PRO, MGR}),
     "visits:referral_detail": row({FD, PRO, MGR}, foreign=True),
@@ -205,7 +206,7 @@ TABLE: dict[str, Row] = {
     "rights:visitor_data": row({FD, PRO, MGR}, foreign=True),
     "rights:visitor_data_pdf": row({FD, PRO, MGR}, foreign=True),
     "rights:visitor_data_json": row({FD, PRO, MGR}, foreign=True),
-    "rights:visitor_erase": row({FD, PRO, MGR}, foreign=True),
+    "rights:visitor_erase": row({PRO, MGR}, foreign=True),  # the front desk asks them
     "rights:retention": row({MGR}),
     "rights:retention_preview": row({MGR}),
     "rights:retention_preview@htmx": row({MGR}, htmx=True),
@@ -256,6 +257,7 @@ BUILDERS: dict[str, Callable] = {
     "visits:visitor_detail": _o("visitor"),
     "visits:visitor_edit": _o("visitor"),
     "visits:visitor_merge": _o("visitor"),
+    "visits:consent_withdraw": _o("visitor"),
     "visits:referral_detail": _o("referral"),
     "visits:partner_referral": lambda w, h: {"token": referral_token(w.objects["referral"])},
     "visits:partner_referral@tampered": lambda w, h: {
@@ -334,7 +336,7 @@ BUILDERS: dict[str, Callable] = {
 }
 
 
-QUERIES = {"visits:consent_text": "?lang=ar"}
+QUERIES = {"visits:consent_text": "?lang=ar", "visits:consent_withdraw": "?scope=record"}
 
 
 def url_for(key: str, objects_of, hub_of) -> str:

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from kototori.access import Perm, has_perm, hub_ids_with, hub_permission_required
 from kototori.audit import log_person_access
 
-from ..forms import ConsentForm, MergeForm, VisitorForm, VisitorSearchForm
+from ..forms import ConsentForm, ConsentWithdrawForm, MergeForm, VisitorForm, VisitorSearchForm
 from ..models import CONSENT_TEXT_VERSION, Consent, Visit, Visitor
-from ..services import visitor_create, visitor_merge, visitor_update
+from ..services import consent_withdraw, visitor_create, visitor_merge, visitor_update
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from django.http import HttpRequest, HttpResponse
 
     from kototori.models import Hub
@@ -136,12 +140,41 @@ def visitor_create_view(request: HttpRequest, hub: Hub) -> HttpResponse:
     )
 
 
+# What withdrawing each consent does, shown before the staff member confirms.
+WITHDRAWAL_EFFECTS = {
+    Consent.Scope.RECORD: gettext_lazy(
+        "Without this consent we keep no record: the visitor's other consents are withdrawn too, "
+        "and the record is erased."
+    ),
+    Consent.Scope.REMINDERS: gettext_lazy(
+        "No more reminders are sent to the visitor by text message or e-mail."
+    ),
+    Consent.Scope.REPORTING: gettext_lazy(
+        "The visitor's birth year, gender, residence status, year of arrival and municipality are "
+        "no longer used in anonymous statistics."
+    ),
+}
+
+
+def _erasure_due(hub: Hub, consents: list[Consent]) -> date | None:
+    """The day the retention job erases a record whose every consent is withdrawn (None while any
+    consent is active): the last withdrawal plus the hub's withdrawn_consent_days."""
+    if not consents or any(c.is_active for c in consents):
+        return None
+    from kototori.rights.models import RetentionPolicy
+
+    days = RetentionPolicy.for_hub(hub).withdrawn_consent_days
+    last = max(c.withdrawn_at for c in consents)
+    return timezone.localdate(last + timedelta(days=days))
+
+
 @hub_permission_required(Perm.VISITOR_VIEW)
 def visitor_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     visitor = _get_visitor_for_user(request, pk)
     if visitor.hub_id != hub.pk:
         raise Http404
     log_person_access(request, hub=visitor.hub, subjects=[visitor], purpose="record")
+    consents = list(visitor.consents.select_related("recorded_by", "withdrawn_by"))
     visits = visitor.visits.select_related("language").prefetch_related("topics")[:20]
     return render(
         request,
@@ -150,11 +183,13 @@ def visitor_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
             "hub": hub,
             "visitor": visitor,
             "languages": list(visitor.languages.all()),
-            "consents": list(visitor.consents.select_related("recorded_by")),
+            "consents": consents,
+            "erasure_due": _erasure_due(hub, consents),
             "visits": visits,
             "referrals": visitor.referrals.select_related("partner", "service")[:20],
             "cases": visitor.cases.all()[:20],
             "can_manage": has_perm(request, Perm.VISITOR_MANAGE, hub),
+            "can_erase": has_perm(request, Perm.VISITOR_ERASE, hub),
             "can_recruit": has_perm(request, Perm.ADVISOR_MANAGE, hub),
             "can_audit": has_perm(request, Perm.ACCESS_LOG_VIEW, hub),
             "merge_form": MergeForm(),
@@ -209,6 +244,62 @@ def visitor_merge_view(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     visitor_merge(keep=keep, duplicate=duplicate)
     messages.success(request, _("The two records are now one."))
     return redirect("visits:visitor_detail", hub=hub.slug, pk=keep.pk)
+
+
+@hub_permission_required(Perm.VISITOR_MANAGE)
+@require_http_methods(["GET", "POST"])
+def consent_withdraw_view(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    """The visitor withdraws one consent (GDPR art. 7(3)): GET asks to confirm, POST records it."""
+    visitor = _get_visitor_for_user(request, pk, Perm.VISITOR_MANAGE)
+    if visitor.hub_id != hub.pk:
+        raise Http404
+    data = request.POST if request.method == "POST" else request.GET
+    form = ConsentWithdrawForm(data, visitor=visitor)
+    valid = form.is_valid()
+    log_person_access(request, hub=hub, subjects=[visitor], purpose="consent withdrawal")
+    if valid and form.consent is not None and not form.consent.is_active:
+        messages.info(
+            request,
+            _("This consent was already withdrawn on %(date)s.")
+            % {"date": timezone.localdate(form.consent.withdrawn_at).isoformat()},
+        )
+        return redirect("visits:visitor_detail", hub=hub.slug, pk=visitor.pk)
+    if valid and request.method == "POST":
+        consent_withdraw(consent=form.consent, by=request.user)
+        if form.consent.scope == Consent.Scope.RECORD:
+            messages.success(
+                request,
+                _(
+                    "The consent to keep a record was withdrawn, and with it every other consent. "
+                    "The record will be erased."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _("Consent withdrawn: %(scope)s.") % {"scope": form.consent.get_scope_display()},
+            )
+        return redirect("visits:visitor_detail", hub=hub.slug, pk=visitor.pk)
+    due = None
+    if valid and form.consent.scope == Consent.Scope.RECORD:
+        from kototori.rights.models import RetentionPolicy
+
+        days = RetentionPolicy.for_hub(hub).withdrawn_consent_days
+        due = timezone.localdate() + timedelta(days=days)
+    return render(
+        request,
+        "visits/consent_withdraw.html",
+        {
+            "hub": hub,
+            "visitor": visitor,
+            "form": form,
+            "consent": form.consent if valid else None,
+            "effect": WITHDRAWAL_EFFECTS[form.consent.scope] if valid else "",
+            "erasure_due": due,
+            "can_erase": has_perm(request, Perm.VISITOR_ERASE, hub),
+        },
+        status=200 if valid else 400,
+    )
 
 
 @hub_permission_required(Perm.VISITOR_MANAGE)
