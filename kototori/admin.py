@@ -94,8 +94,10 @@ class PartnerOrganisationAdmin(TranslationAdmin):
 class OutboundMessageAdmin(admin.ModelAdmin):
     list_display = ["key", "channel", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "channel"]
-    readonly_fields = [f.name for f in OutboundMessage._meta.fields]
-    exclude = ["body", "to"]  # person data stays out of the technical admin
+    # Person data stays out of the technical admin. ``exclude`` alone is not enough: read-only
+    # fields are shown whatever the form excludes.
+    exclude = ["body", "to"]
+    readonly_fields = [f.name for f in OutboundMessage._meta.fields if f.name not in {"body", "to"}]
 
 
 @admin.register(AccessLog)
