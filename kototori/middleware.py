@@ -151,6 +151,13 @@ class RequireMFAMiddleware:
             ).exists()
             if not enrolled:
                 # allauth's overview page: the user chooses an authenticator app or a security key.
+                messages.info(
+                    request,
+                    _(
+                        "Your role needs a second factor. Set up an authenticator app or add a "
+                        "security key to continue."
+                    ),
+                )
                 return redirect("mfa_index")
             if not session_used_mfa(request):
                 logout(request)

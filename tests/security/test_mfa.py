@@ -36,8 +36,9 @@ def test_front_desk_without_an_authenticator_is_sent_to_set_one_up_from_every_pa
 
 
 def test_the_set_up_page_offers_an_authenticator_app_and_a_security_key(frontdesk_client):
-    page = frontdesk_client.get(SET_UP)
-    assert page.status_code == 200
+    page = frontdesk_client.get("/h/hervanta/", follow=True)
+    assert page.redirect_chain == [(SET_UP, 302)]
+    assert "Set up an authenticator app or add a security key" in page.content.decode()
     assert 'href="/accounts/2fa/totp/activate/"' in page.content.decode()
     assert 'href="/accounts/2fa/webauthn/add/"' in page.content.decode()
 

@@ -90,6 +90,16 @@ def test_the_second_factor_page_asks_for_this_users_key(
     assert [c["id"] for c in options["allowCredentials"]] == [websafe_encode(key.credential_id)]
 
 
+def test_a_user_with_only_an_app_is_not_offered_a_security_key(make_member, hub, with_totp):
+    user = make_member(Role.FRONT_DESK, hub)
+    with_totp(user)
+    client = Client(REMOTE_ADDR="192.0.2.10", HTTP_HOST=WEBAUTHN_HOST)
+    client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    page = client.get(AUTHENTICATE).content.decode()
+    assert 'name="code"' in page
+    assert "mfa_webauthn_authenticate" not in page
+
+
 def test_the_key_answering_after_the_password_opens_the_hub(
     make_member, hub, with_security_key, key_login
 ):
