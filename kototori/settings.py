@@ -411,3 +411,6 @@ REFERRAL_LINK_MAX_AGE_DAYS = 60
 # days it goes back to the pool and the supervisor is told.
 STALE_CLAIM_REMIND_DAYS = env.int("STALE_CLAIM_REMIND_DAYS", default=7)
 STALE_CLAIM_RETURN_DAYS = env.int("STALE_CLAIM_RETURN_DAYS", default=14)
+# Date and number formats for Somali, Dari and Tigrinya, which Django has no locale data for
+# (kototori/formats/<lang>/formats.py); every other language uses Django's own.
+FORMAT_MODULE_PATH = ["kototori.formats"]

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kototori.access import Perm, hub_permission_required
@@ -164,7 +165,11 @@ def assignment_action(request: HttpRequest, hub: Hub, pk: int, action: str) -> H
             offers = services.assignment_offer(assignment=assignment, by=request.user)
             if offers:
                 messages.success(
-                    request, _("Offered to %(count)s experts.") % {"count": len(offers)}
+                    request,
+                    ngettext(
+                        "Offered to %(count)s expert.", "Offered to %(count)s experts.", len(offers)
+                    )
+                    % {"count": len(offers)},
                 )
             else:
                 messages.warning(request, _("No new expert matches this assignment."))

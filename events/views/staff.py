@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kototori.access import Perm, has_perm, hub_permission_required
@@ -180,7 +181,12 @@ def event_cancel_view(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     notified = event_cancel(event=event)
     messages.success(
         request,
-        _("The event is cancelled. %(count)s people will get a message.") % {"count": notified},
+        ngettext(
+            "The event is cancelled. %(count)s person will get a message.",
+            "The event is cancelled. %(count)s people will get a message.",
+            notified,
+        )
+        % {"count": notified},
     )
     return redirect("events:detail", hub=hub.slug, pk=pk)
 
@@ -192,7 +198,11 @@ def registration_cancel_view(request: HttpRequest, hub: Hub, pk: int, rid: int) 
     promoted = registration_cancel(registration=_get_registration(event, rid))
     messages.success(
         request,
-        _("Sign-up cancelled. %(count)s people moved up from the waiting list.")
+        ngettext(
+            "Sign-up cancelled. %(count)s person moved up from the waiting list.",
+            "Sign-up cancelled. %(count)s people moved up from the waiting list.",
+            len(promoted),
+        )
         % {"count": len(promoted)},
     )
     return redirect("events:detail", hub=hub.slug, pk=pk)
@@ -343,7 +353,13 @@ def head_count(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
 def no_shows(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     event = _get_event_for_user(request, hub, pk)
     count = event_no_shows_mark(event=event)
-    messages.success(request, _("%(count)s sign-ups marked as not come.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s sign-up marked as not come.", "%(count)s sign-ups marked as not come.", count
+        )
+        % {"count": count},
+    )
     return redirect("events:checkin", hub=hub.slug, pk=pk)
 
 

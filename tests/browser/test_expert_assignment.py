@@ -28,7 +28,7 @@ def test_a_coordinator_requests_an_expert_accepts_and_it_is_confirmed(
     page.get_by_role("checkbox", name="Housing", exact=True).check()
     page.get_by_role("button", name="Save request").click()
     page.get_by_role("button", name="Offer to matching experts").click()
-    expect(page.get_by_text("Offered to 1 experts.")).to_be_visible()
+    expect(page.get_by_text("Offered to 1 expert.")).to_be_visible()
     assert OutboundMessage.objects.filter(to=expert.email).count() == 1
 
     other = page.context.browser.new_context().new_page()
