@@ -18,6 +18,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, translation
 
+from events.services import SignUp, registration_create
+from kototori.models import OutboundMessage
 from tests.events.factories import EventFactory
 from tests.kototori.test_translations import (
     STAFF_LANGUAGES,
@@ -170,6 +172,18 @@ def test_the_weekday_of_an_event_is_written_in_the_visitors_language(translated,
     assert "15.5.2030" in html
     for finnish in FINNISH_WEEKDAYS:
         assert finnish not in html
+
+
+@pytest.mark.parametrize("lang", NO_DJANGO_CATALOGUE)
+def test_the_confirmation_message_names_the_weekday_in_the_visitors_language(translated, hub, lang):
+    starts = datetime.fromisoformat("2030-05-15T15:00:00+03:00")  # a Wednesday
+    event = EventFactory(hub=hub, starts_at=starts, ends_at=starts.replace(hour=17))
+    registration_create(
+        event=event, signup=SignUp(name="Amina", email="amina@example.org", language=lang)
+    )
+    body = OutboundMessage.objects.get(to="amina@example.org").body
+    assert f"{ours(lang, 'Wed')} 15.5.2030 15:00" in body
+    assert " ke " not in body
 
 
 def test_arabic_still_reads_django_own_arabic_message(translated, client, hub):
