@@ -132,6 +132,10 @@ def test_the_erase_page_needs_the_record_number_and_then_erases(client_for, hub,
     done = staff.post(url, {"confirm": str(person.pk)})
     assert done.status_code == 302
     assert not Visitor.objects.filter(pk=person.pk).exists()
+    # Who erased whom stays in the access log (ids only).
+    assert AccessLog.objects.filter(
+        user=staff.user, subject_type="visits.visitor", subject_id=person.pk, purpose="erasure"
+    ).exists()
 
 
 def test_the_front_desk_cannot_erase_a_record_even_with_the_right_number(client_for, hub, person):

@@ -22,7 +22,7 @@ from ..models import CONSENT_TEXT_VERSION, Consent, Visit, Visitor
 from ..services import consent_withdraw, visitor_create, visitor_merge, visitor_update
 
 if TYPE_CHECKING:
-    from datetime import date
+    from datetime import datetime
 
     from django.http import HttpRequest, HttpResponse
 
@@ -156,16 +156,14 @@ WITHDRAWAL_EFFECTS = {
 }
 
 
-def _erasure_due(hub: Hub, consents: list[Consent]) -> date | None:
-    """The day the retention job erases a record whose every consent is withdrawn (None while any
-    consent is active): the last withdrawal plus the hub's withdrawn_consent_days."""
-    if not consents or any(c.is_active for c in consents):
-        return None
+def _erasure_due(hub: Hub, withdrawn_at: datetime) -> datetime:
+    """From when the retention job erases a record whose last consent was withdrawn at
+    ``withdrawn_at``: the hub's withdrawn_consent_days later, at the job's first run after that."""
     from kototori.rights.models import RetentionPolicy
 
-    days = RetentionPolicy.for_hub(hub).withdrawn_consent_days
-    last = max(c.withdrawn_at for c in consents)
-    return timezone.localdate(last + timedelta(days=days))
+    return timezone.localtime(
+        withdrawn_at + timedelta(days=RetentionPolicy.for_hub(hub).withdrawn_consent_days)
+    )
 
 
 @hub_permission_required(Perm.VISITOR_VIEW)
@@ -184,7 +182,11 @@ def visitor_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
             "visitor": visitor,
             "languages": list(visitor.languages.all()),
             "consents": consents,
-            "erasure_due": _erasure_due(hub, consents),
+            "erasure_due": (
+                _erasure_due(hub, max(c.withdrawn_at for c in consents))
+                if consents and not any(c.is_active for c in consents)
+                else None
+            ),
             "visits": visits,
             "referrals": visitor.referrals.select_related("partner", "service")[:20],
             "cases": visitor.cases.all()[:20],
@@ -282,10 +284,7 @@ def consent_withdraw_view(request: HttpRequest, hub: Hub, pk: int) -> HttpRespon
         return redirect("visits:visitor_detail", hub=hub.slug, pk=visitor.pk)
     due = None
     if valid and form.consent.scope == Consent.Scope.RECORD:
-        from kototori.rights.models import RetentionPolicy
-
-        days = RetentionPolicy.for_hub(hub).withdrawn_consent_days
-        due = timezone.localdate() + timedelta(days=days)
+        due = _erasure_due(hub, timezone.now())
     return render(
         request,
         "visits/consent_withdraw.html",
