@@ -121,6 +121,7 @@ def test_an_answer_signed_by_another_key_is_refused(make_member, hub, with_secur
     forged = key.sign(request_options(client), private_key=ec.generate_private_key(ec.SECP256R1()))
     response = client.post(AUTHENTICATE, {"credential": _json(forged)})
     assert response.status_code == 200  # the page again, with an error
+    assert "answer was not accepted" in response.content.decode()
     assert client.get("/h/hervanta/")["Location"].startswith("/accounts/login/")
 
 
