@@ -122,9 +122,18 @@ def session_used_mfa(request: HttpRequest) -> bool:
 def authenticator_added(
     sender: object, request: HttpRequest, user: object, **kwargs: object
 ) -> None:
-    """``allauth.mfa.signals.authenticator_added`` receiver."""
-    if request is not None and getattr(user, "pk", None) is not None:
-        request.session[MFA_VERIFIED_KEY] = str(user.pk)  # type: ignore[attr-defined]
+    """``allauth.mfa.signals.authenticator_added`` receiver: setting up the user's FIRST second
+    factor proves it for this session. Adding another one does not: a session that skipped the
+    factor the user already has must not make up for it by adding a new key (or app)."""
+    pk = getattr(user, "pk", None)
+    if request is None or pk is None:
+        return
+    new = kwargs.get("authenticator")
+    others = Authenticator.objects.filter(user_id=pk, type__in=SECOND_FACTOR_TYPES).exclude(
+        pk=getattr(new, "pk", None)
+    )
+    if not others.exists():
+        request.session[MFA_VERIFIED_KEY] = str(pk)  # type: ignore[attr-defined]
 
 
 class RequireMFAMiddleware:
