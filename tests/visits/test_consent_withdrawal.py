@@ -248,3 +248,39 @@ def test_the_record_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(15):
         response = desk.get(detail_url(visitor))
     assert response.status_code == 200
+
+
+# Two desks at once
+
+
+def _withdraw(consent_pk: int, user_pk: int) -> list[int]:
+    from django.db import connection
+
+    from kototori.models import User
+
+    try:
+        consent = Consent.objects.get(pk=consent_pk)
+        done = consent_withdraw(consent=consent, by=User.objects.get(pk=user_pk))
+        return [c.pk for c in done]
+    finally:
+        connection.close()
+
+
+# serialized_rollback: the flush after a transactional test would drop the seeded topics.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_withdrawals_pressed_at_the_same_moment_are_recorded_once(hub, make_member):
+    from concurrent.futures import ThreadPoolExecutor
+
+    person = VisitorFactory(hub=hub)
+    for scope in (S.REMINDERS, S.REPORTING):
+        Consent.objects.create(visitor=person, scope=scope, language="fi")
+    desks = [make_member(Role.FRONT_DESK, hub) for _ in range(4)]
+    targets = [person.consents.get(scope=s).pk for s in (S.RECORD, S.REMINDERS)] * 4
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(
+            pool.map(lambda n: _withdraw(targets[n], desks[n % 4].pk), range(len(targets)))
+        )
+    withdrawn = sorted(pk for done in results for pk in done)
+    assert withdrawn == sorted(person.consents.values_list("pk", flat=True))  # each exactly once
+    for consent in person.consents.all():
+        assert consent.withdrawn_at is not None and consent.withdrawn_by_id in {d.pk for d in desks}
