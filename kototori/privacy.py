@@ -192,6 +192,7 @@ INVENTORY: dict[str, Record] = {
             "status": N,
             "send_after": N,
             "attempts": N,
+            "lease_until": N,
             "last_error": N,
             "created_at": N,
             "sent_at": N,
