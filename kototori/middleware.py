@@ -196,9 +196,7 @@ class ExtraSecurityHeadersMiddleware:
     """Headers Django doesn't set: no powerful browser features (camera, microphone, location…) for
     any page or anything framed in it, and no embedding of our resources by other sites."""
 
-    PERMISSIONS_POLICY = (
-        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()"
-    )
+    PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
