@@ -68,7 +68,9 @@ INVENTORY: dict[str, Record] = {
     "kototori.User": Record(
         "staff",
         "log in; show who did what",
-        "while a member of a hub, then deactivated; erased on request when no log needs them",
+        "while a member of a hub; anonymised (name, e-mail, phone, password, login) once every role"
+        " has ended longer than each hub's former_member_months (default 24; kototori.rights,"
+        " nightly, 'former-members'); the row stays so logs and figures keep their links",
         {
             "id": N,
             "password": X,
@@ -121,8 +123,17 @@ INVENTORY: dict[str, Record] = {
     "kototori.Membership": Record(
         "staff",
         "authorisation: who holds which role in which hub",
-        "kept deactivated for the access log's 24 months",
-        {"id": N, "user": P, "hub": N, "role": P, "is_active": P, "created_at": P, "invited_by": P},
+        "kept deactivated, with when the role ended, for the former-member rule and the access log",
+        {
+            "id": N,
+            "user": P,
+            "hub": N,
+            "role": P,
+            "is_active": P,
+            "created_at": P,
+            "ended_at": P,
+            "invited_by": P,
+        },
     ),
     "kototori.Language": Record(
         "—",
@@ -421,12 +432,38 @@ INVENTORY: dict[str, Record] = {
     "visits.OutreachTopicCount": Record(
         "—", "counts", "with the session", {"id": N, "session": N, "topic": N, "count": N}
     ),
+    "visits.DataRequest": Record(
+        "visitors (people who ask about their data)",
+        "answer a request to see, erase or correct one's data or to know who used it"
+        " (GDPR art. 12, 15-17; art. 5(2) accountability)",
+        "name, contact, message, staff note and visitor link emptied 12 months after the request is"
+        " done or refused (visits.retention, 'data-request-contents', nightly); kind, status and"
+        " dates kept for statistics; open requests: no automatic rule",
+        {
+            "id": N,
+            "hub": N,
+            "kind": P,
+            "name": P,
+            "phone": P,
+            "email": P,
+            "message": S,  # free text: may say anything about the person (health, permits…)
+            "language": P,
+            "created_at": P,
+            "due_on": P,
+            "status": P,
+            "handled_by": P,
+            "handled_at": P,
+            "staff_note": S,
+            "visitor": P,
+        },
+    ),
     # Advisors and experience experts: volunteers, many of them former visitors.
     "advisors.AdvisorProfile": Record(
         "volunteers (candidates and advisors)",
         "run the volunteer pathway and the case pool",
-        "no automatic rule yet (alumni stay); deleted with the login; a candidate without a login"
-        " loses the name when their visitor record is erased",
+        "name and visitor link cleared when the login is anonymised (former_member_months after"
+        " the last role ended, kototori.rights); deleted with the login; a candidate without a"
+        " login loses the name when their visitor record is erased (no rule yet otherwise)",
         {
             "id": N,
             "user": P,
@@ -461,7 +498,7 @@ INVENTORY: dict[str, Record] = {
     "advisors.PathwayStep": Record(
         "volunteers",
         "the volunteer's path, with who moved them and why",
-        "with the profile; no automatic rule yet",
+        "with the profile; note cleared when the login is anonymised (former members)",
         {
             "id": N,
             "advisor": P,
@@ -476,7 +513,8 @@ INVENTORY: dict[str, Record] = {
     "advisors.PathwayOutcome": Record(
         "volunteers",
         "what the pathway led to (funders' figures)",
-        "with the profile; no automatic rule yet",
+        "with the profile; note cleared when the login is anonymised (former members);"
+        " the row stays for the figures",
         {
             "id": N,
             "advisor": P,
@@ -502,7 +540,8 @@ INVENTORY: dict[str, Record] = {
     "advisors.TrainingCompletion": Record(
         "volunteers and staff",
         "who may take which tasks; funders' figures",
-        "deleted with the login; otherwise no automatic rule yet",
+        "kept for the figures, linked to the anonymised login once its person left (former"
+        " members); deleted with the login",
         {
             "id": N,
             "user": P,
@@ -542,13 +581,15 @@ INVENTORY: dict[str, Record] = {
     "advisors.ShiftSignup": Record(
         "volunteers",
         "who covers a shift; volunteer hours",
-        "deleted with the login or shift",
+        "kept for the hours, linked to the anonymised login once its person left (former"
+        " members); deleted with the login or shift",
         {"id": N, "shift": P, "user": P, "created_at": P},
     ),
     "advisors.HoursEntry": Record(
         "volunteers",
         "volunteer hours for funders and certificates",
-        "deleted with the login; otherwise no automatic rule yet",
+        "description cleared when the login is anonymised (former members); the hours stay;"
+        " deleted with the login",
         {
             "id": N,
             "user": P,
@@ -562,7 +603,8 @@ INVENTORY: dict[str, Record] = {
     "advisors.ExpertProfile": Record(
         "experience experts",
         "offer speaking assignments",
-        "deleted with the login; otherwise no automatic rule yet",
+        "kept with the anonymised login once its person left (former members; no name of its"
+        " own); deleted with the login",
         {"id": N, "user": P, "cohort": P, "graduated_on": P},
     ),
     "advisors.ExpertProfile_hubs": Record(
@@ -612,7 +654,8 @@ INVENTORY: dict[str, Record] = {
     "advisors.AssignmentOffer": Record(
         "experience experts",
         "who was asked and who answered",
-        "deleted with the login or assignment",
+        "kept, linked to the anonymised login once its person left (former members);"
+        " deleted with the login or assignment",
         {
             "id": N,
             "assignment": P,
@@ -732,6 +775,7 @@ INVENTORY: dict[str, Record] = {
             "inactive_visitor_months": N,
             "withdrawn_consent_days": N,
             "closed_case_months": N,
+            "former_member_months": N,
             "updated_at": N,
         },
     ),
@@ -739,7 +783,7 @@ INVENTORY: dict[str, Record] = {
     "account.EmailAddress": Record(
         "staff",
         "login by e-mail (allauth)",
-        "with the user",
+        "deleted when the user is anonymised (former members) or deleted",
         {"id": N, "user": P, "email": P, "verified": N, "primary": N},
     ),
     "account.EmailConfirmation": Record(
@@ -751,13 +795,15 @@ INVENTORY: dict[str, Record] = {
     "mfa.Authenticator": Record(
         "staff",
         "second factor (TOTP, recovery codes)",
-        "until removed by the user or a manager",
+        "until removed by the user or a manager; deleted when the user is anonymised (former"
+        " members)",
         {"id": N, "user": P, "type": N, "data": X, "created_at": P, "last_used_at": P},
     ),
     "sessions.Session": Record(
         "staff",
         "keep a login open",
-        "30 minutes idle, 10 hours at most; expired rows removed by clearsessions",
+        "30 minutes idle, 10 hours at most; expired rows removed by clearsessions; a user's rows"
+        " deleted when the user is anonymised (former members)",
         {"session_key": X, "session_data": P, "expire_date": N},
     ),
     "admin.LogEntry": Record(

@@ -37,7 +37,8 @@ def membership_invite(
     )
     if not created and not membership.is_active:
         membership.is_active = True
-        membership.save(update_fields=["is_active"])
+        membership.ended_at = None
+        membership.save(update_fields=["is_active", "ended_at"])
         created = True
     if created:
         key = default_token_generator.make_token(user)
@@ -75,7 +76,8 @@ def membership_invite(
 def membership_remove(*, membership: Membership) -> None:
     """Takes effect on the user's next request: memberships are read afresh for every request."""
     membership.is_active = False
-    membership.save(update_fields=["is_active"])
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["is_active", "ended_at"])
 
 
 @transaction.atomic

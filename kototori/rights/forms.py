@@ -9,7 +9,12 @@ from .models import RetentionPolicy
 class RetentionPolicyForm(forms.ModelForm):
     class Meta:
         model = RetentionPolicy
-        fields = ["inactive_visitor_months", "withdrawn_consent_days", "closed_case_months"]
+        fields = [
+            "inactive_visitor_months",
+            "withdrawn_consent_days",
+            "closed_case_months",
+            "former_member_months",
+        ]
 
 
 class EraseForm(forms.Form):

@@ -76,6 +76,16 @@ class RetentionPolicy(models.Model):
             "Free text of cases closed this long ago is removed; topics and outcome stay for reports."
         ),
     )
+    former_member_months = _months(
+        24,
+        6,
+        60,
+        _("staff and volunteers who left (months)"),
+        _(
+            "Someone whose every role has ended this long ago is anonymised: name, e-mail, login"
+            " and notes go; their hours, trainings and pathway stay in the figures."
+        ),
+    )
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:

@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Registration
 from events.services import CONTACT_RETENTION_DAYS
-from kototori.models import AccessLog, Hub
+from kototori.models import AccessLog, Hub, Membership, User
 from kototori.retention import access_log_cutoff
 from visits.models import Case, CaseNote, Consent, Referral, Visit, Visitor
 
 from .models import RetentionPolicy
-from .services import visitor_erase
+from .services import FORMER_MEMBER_DOMAIN, user_anonymise, visitor_erase
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -124,6 +124,40 @@ def _registrant_contacts(hub: Hub, policy: RetentionPolicy, now: datetime) -> Qu
     )
 
 
+def _former_members(hub: Hub, policy: RetentionPolicy, now: datetime) -> QuerySet:
+    """People with a role in this hub once, and no role anywhere now, whose roles all ended long
+    enough ago. Someone who was in several hubs is anonymised only once *every* hub they were in is
+    past its own ``former_member_months`` since their last role there ended: the longest period
+    wins, so no hub loses the name of someone it still has to account for. A role whose end time is
+    unknown (``ended_at`` empty) never counts as ended. Admin accounts (staff, superuser) are left
+    to the people who run the server. Anonymised accounts (``former-<id>@invalid.invalid``) are not
+    found again."""
+    default = RetentionPolicy(hub=hub).former_member_months
+    months = dict(RetentionPolicy.objects.values_list("hub_id", "former_member_months"))
+    months[hub.pk] = policy.former_member_months
+    # A role that ended too recently for its hub's period (hubs without a saved policy: default).
+    recent = Q(ended_at__gte=now - default * MONTH) & ~Q(hub_id__in=list(months))
+    for hub_id, period in months.items():
+        recent |= Q(hub_id=hub_id, ended_at__gte=now - period * MONTH)
+    not_over = Membership.objects.filter(user=OuterRef("pk")).filter(
+        Q(is_active=True) | Q(ended_at__isnull=True) | recent
+    )
+    return (
+        User.objects.filter(is_superuser=False, is_staff=False)
+        .filter(Exists(Membership.objects.filter(user=OuterRef("pk"), hub=hub)))
+        .filter(~Exists(not_over))
+        .exclude(email__iendswith="@" + FORMER_MEMBER_DOMAIN)
+    )
+
+
+def _anonymise_each(rows: QuerySet) -> int:
+    count = 0
+    for user in rows.order_by("pk"):
+        user_anonymise(user=user)
+        count += 1
+    return count
+
+
 def _access_log(hub: Hub, policy: RetentionPolicy, now: datetime) -> QuerySet:
     return AccessLog.objects.filter(hub=hub, at__lt=access_log_cutoff(now))
 
@@ -167,6 +201,12 @@ CATEGORIES = [
         _("Referral notes and partner feedback older than the case-text period (text removed)"),
         _old_referral_notes,
         _clear_text("note", "partner_feedback"),
+    ),
+    Category(
+        "former-members",
+        _("Staff and volunteers whose every role ended (anonymised, hours and trainings kept)"),
+        _former_members,
+        _anonymise_each,
     ),
     Category(
         "registrant-contacts",

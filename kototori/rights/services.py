@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from advisors.models import AdvisorProfile
+from advisors.models import AdvisorProfile, HoursEntry, PathwayOutcome, PathwayStep
 from kototori.models import AccessLog, OutboundMessage
 from visits.models import Case, CaseNote, Referral, Visit, Visitor
 
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 LEDGER_SALT = "kototori.rights.erasure"
 ERASED_NAME = "—"
+# RFC 2606 reserves .invalid: an address there can never receive mail, and the id keeps it unique.
+FORMER_MEMBER_DOMAIN = "invalid.invalid"
 
 
 def ledger_digest(value: str) -> str:
@@ -225,3 +227,53 @@ def erasures_reapply() -> int:
                 _scrub(visitor)
             erased += 1
     return erased
+
+
+# Staff and volunteers who left (the former-member retention rule) --------------------------
+
+
+def former_member_email(user_pk: int) -> str:
+    return f"former-{user_pk}@{FORMER_MEMBER_DOMAIN}"
+
+
+def _end_sessions(user_pk: int) -> None:
+    from django.contrib.sessions.models import Session
+
+    if settings.SESSION_ENGINE not in (
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    ):
+        return  # other engines can't be searched; is_active=False and the new password end them
+    ended = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user_pk)
+    ]
+    Session.objects.filter(session_key__in=ended).delete()
+
+
+@transaction.atomic
+def user_anonymise(*, user: User) -> None:
+    """Anonymise someone who left: the login, the name, the e-mail and the free text about them go;
+    the rows behind the figures (hours, shifts, trainings, pathway steps and outcomes, speaking
+    assignments) stay, linked to the nameless account by id. The access log is untouched (its own
+    24-month rule, append-only). Running it again changes nothing."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    user.email = former_member_email(user.pk)
+    user.full_name = ""
+    user.phone = ""
+    user.preferred_language = settings.LANGUAGE_CODE
+    user.is_active = False
+    user.last_login = None
+    user.set_unusable_password()
+    user.save()
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    _end_sessions(user.pk)
+    # The visitor link too: it would lead from the nameless volunteer back to a named record.
+    AdvisorProfile.objects.filter(user=user).update(name=ERASED_NAME, visitor=None)
+    PathwayStep.objects.filter(advisor__user=user).exclude(note="").update(note="")
+    PathwayOutcome.objects.filter(advisor__user=user).exclude(note="").update(note="")
+    HoursEntry.objects.filter(user=user).exclude(description="").update(description="")

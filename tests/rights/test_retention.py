@@ -77,6 +77,7 @@ def test_applying_erases_what_is_due_keeps_counts_and_a_second_run_changes_nothi
         "closed-case-text": 0,
         "visit-notes": 0,
         "referral-notes": 0,
+        "former-members": 0,
     }
 
 
@@ -107,7 +108,12 @@ def test_the_manager_sets_periods_and_sees_the_preview(client_for, hub, records)
     assert "Tonight" in page.content.decode()
     saved = manager.post(
         url,
-        {"inactive_visitor_months": 36, "withdrawn_consent_days": 14, "closed_case_months": 6},
+        {
+            "inactive_visitor_months": 36,
+            "withdrawn_consent_days": 14,
+            "closed_case_months": 6,
+            "former_member_months": 24,
+        },
     )
     assert saved.status_code == 302
     assert RetentionPolicy.objects.get(hub=hub).inactive_visitor_months == 36
