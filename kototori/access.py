@@ -41,6 +41,8 @@ class Perm(StrEnum):
     REFERRAL_MANAGE = "referral.manage"
     CASE_OPEN = "case.open"
     OUTREACH_LOG = "outreach.log"
+    DATA_REQUEST_VIEW = "datarequest.view"  # visitors' requests from the public form; link a record
+    DATA_REQUEST_MANAGE = "datarequest.manage"  # mark a request done or refused
     # Cases and advisors (advisors/)
     CASE_POOL = "case.pool"  # see the pool, claim, work on one's own claimed cases
     CASE_SUPERVISE = "case.supervise"  # all cases of the hub, escalations, transfers
@@ -74,6 +76,10 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.REFERRAL_MANAGE: frozenset({R.FRONT_DESK, R.PROFESSIONAL, R.MANAGER}),
     Perm.CASE_OPEN: frozenset({R.FRONT_DESK, R.PROFESSIONAL, R.MANAGER}),
     Perm.OUTREACH_LOG: frozenset({R.FRONT_DESK, R.PROFESSIONAL, R.COORDINATOR, R.MANAGER}),
+    # The front desk meets the person and checks who they are; the answer is decided by those who
+    # may erase (Perm.VISITOR_ERASE).
+    Perm.DATA_REQUEST_VIEW: frozenset({R.FRONT_DESK, R.PROFESSIONAL, R.MANAGER}),
+    Perm.DATA_REQUEST_MANAGE: frozenset({R.PROFESSIONAL, R.MANAGER}),
     Perm.CASE_POOL: frozenset({R.ADVISOR, R.PROFESSIONAL}),
     Perm.CASE_SUPERVISE: frozenset({R.PROFESSIONAL, R.MANAGER}),
     Perm.ADVISOR_MANAGE: frozenset({R.PROFESSIONAL, R.MANAGER}),
@@ -96,6 +102,7 @@ POLICY: dict[Perm, frozenset[Role]] = {
 PERSON_DATA_PERMS = frozenset(
     {
         Perm.VISITOR_VIEW,
+        Perm.DATA_REQUEST_VIEW,
         Perm.CASE_POOL,
         Perm.CASE_SUPERVISE,
         Perm.REFERRAL_MANAGE,

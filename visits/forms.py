@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from kototori.ratelimit import HoneypotFormMixin
 from .models import (
     Case,
     Consent,
+    DataRequest,
     OutreachSession,
     Referral,
     ResidenceStatus,
@@ -351,4 +353,92 @@ class OutreachForm(forms.ModelForm):
             if not total and "head_count" not in self.errors:
                 self.add_error("head_count", _("Give the number of people met."))
             cleaned["head_count"] = total
+        return cleaned
+
+
+_PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+
+
+class DataRequestForm(HoneypotFormMixin, forms.Form):
+    """The visitor's own request about their data (public, in the visitor's language)."""
+
+    kind = forms.ChoiceField(
+        label=_("What would you like?"),
+        choices=DataRequest.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose what you would like.")},
+    )
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=120,
+        help_text=_("The name you used at the hub. A first name or nickname is enough."),
+        error_messages={"required": _("Please write your name.")},
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
+    message = forms.CharField(
+        label=_("Anything else we should know? (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not _PHONE.match(phone):
+            raise forms.ValidationError(
+                _("Please write the phone number with digits only, for example +358 40 123 4567.")
+            )
+        return re.sub(r"[ ()-]", "", phone)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        contact_given = cleaned.get("phone") or cleaned.get("email")
+        if not (contact_given or self.has_error("phone") or self.has_error("email")):
+            raise forms.ValidationError(
+                _("Please give a phone number or an e-mail address, so that we can answer you.")
+            )
+        return cleaned
+
+
+class DataRequestLinkForm(forms.Form):
+    visitor = forms.IntegerField(
+        label=_("Visitor record number"),
+        min_value=1,
+        max_value=2_147_483_647,
+        required=False,
+        help_text=_("Empty removes the link."),
+    )
+
+    def __init__(self, *args, hub, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.hub = hub
+
+    def clean_visitor(self) -> Visitor | None:
+        number = self.cleaned_data["visitor"]
+        if number is None:
+            return None
+        visitor = Visitor.objects.filter(hub=self.hub, pk=number).first()
+        if visitor is None:
+            raise forms.ValidationError(_("This hub has no visitor record with that number."))
+        return visitor
+
+
+class DataRequestStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=DataRequest.Status.choices)
+    note = forms.CharField(
+        label=_("Staff note"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was done, or why the request is refused. Seen by staff only."),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("status") == DataRequest.Status.REFUSED and not cleaned.get("note"):
+            self.add_error("note", _("Write why the request is refused: the visitor must be told."))
         return cleaned

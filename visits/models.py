@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -720,3 +721,117 @@ class OutreachTopicCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_id}: {self.count}"
+
+
+# Data-subject requests --------------------------------------------------------------------------
+
+
+class DataRequestQuerySet(models.QuerySet["DataRequest"]):
+    def open(self) -> DataRequestQuerySet:
+        return self.filter(status__in=DataRequest.OPEN_STATUSES)
+
+    def closed(self) -> DataRequestQuerySet:
+        return self.exclude(status__in=DataRequest.OPEN_STATUSES)
+
+
+# GDPR art. 12(3): an answer "without undue delay and in any event within one month of receipt".
+DATA_REQUEST_ANSWER_TIME = timedelta(days=30)
+
+
+def data_request_due(created_at) -> date:
+    return (timezone.localtime(created_at) + DATA_REQUEST_ANSWER_TIME).date()
+
+
+class DataRequest(models.Model):
+    """A visitor asks, through the hub's public form, to see, erase or correct their data, or who
+    has used it (GDPR art. 15-17, the Finnish client-data act). Staff handle it; the hub answers in
+    the language the visitor wrote in. Nothing is sent to the contact automatically: anyone can type
+    someone else's number into the form."""
+
+    class Kind(models.TextChoices):
+        COPY = "copy", _("A copy of my data")
+        ERASE = "erase", _("Erase my data")
+        ACCESS_LOG = "access_log", _("Who has used my data, and why")
+        CORRECT = "correct", _("Correct my data")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused")
+
+    OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS)
+
+    hub = models.ForeignKey(
+        Hub, on_delete=models.PROTECT, related_name="data_requests", verbose_name=_("hub")
+    )
+    kind = models.CharField(_("request"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name as given"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    language = models.CharField(
+        _("language of the answer"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    due_on = models.DateField(_("answer due"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    staff_note = models.TextField(_("staff note"), max_length=2000, blank=True)
+    visitor = models.ForeignKey(
+        Visitor,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="data_requests",
+        verbose_name=_("visitor record"),
+    )
+
+    objects = DataRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return _("Data request %(reference)s") % {"reference": self.reference}
+
+    def save(self, *args, **kwargs) -> None:
+        if self.due_on is None:
+            self.due_on = data_request_due(self.created_at)
+        super().save(*args, **kwargs)
+
+    @property
+    def reference(self) -> str:
+        """What the visitor quotes on the phone or at the desk: the year and the number."""
+        return f"{timezone.localtime(self.created_at).year}-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on < timezone.localdate()
+
+    def set_status(self, *, status: str, note: str, user) -> None:
+        """Record a step; done and refused are the answer, with who gave it and when."""
+        self.status = status
+        self.staff_note = note
+        self.handled_by = user
+        self.handled_at = None if status in self.OPEN_STATUSES else timezone.now()
+        self.save(update_fields=["status", "staff_note", "handled_by", "handled_at"])

@@ -10,6 +10,7 @@ ITEMS = [
     NavItem(_("Visitors"), "visits:visitors", (Perm.VISITOR_VIEW,), order=120),
     NavItem(_("Referrals"), "visits:referrals", (Perm.REFERRAL_MANAGE,), order=130),
     NavItem(_("Outreach"), "visits:outreach", (Perm.OUTREACH_LOG,), order=140),
+    NavItem(_("Data requests"), "visits:data_requests", (Perm.DATA_REQUEST_VIEW,), order=150),
     NavItem(_("Kiosk"), "visits:kiosk_settings", (Perm.HUB_MANAGE,), order=850),
 ]
 HOMES = {Role.FRONT_DESK: "visits:desk"}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, desk, kiosk, queue, referrals, visitors
+from .views import cases, data_requests, desk, kiosk, queue, referrals, visitors
 
 app_name = "visits"
 
@@ -40,6 +40,29 @@ urlpatterns = [
     path("h/<slug:hub>/referrals/new/", referrals.referral_create_view, name="referral_create"),
     path("h/<slug:hub>/referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
     path("r/<str:token>/", referrals.partner_referral, name="partner_referral"),
+    # Visitors' requests about their own data: the public form and the staff queue
+    path("my-data/<slug:hub>/", data_requests.data_request_view, name="data_request"),
+    path(
+        "my-data/<slug:hub>/sent/<str:signed>/",
+        data_requests.data_request_sent,
+        name="data_request_sent",
+    ),
+    path("h/<slug:hub>/data-requests/", data_requests.data_request_list, name="data_requests"),
+    path(
+        "h/<slug:hub>/data-requests/<int:pk>/",
+        data_requests.data_request_detail,
+        name="data_request_detail",
+    ),
+    path(
+        "h/<slug:hub>/data-requests/<int:pk>/link/",
+        data_requests.data_request_link,
+        name="data_request_link",
+    ),
+    path(
+        "h/<slug:hub>/data-requests/<int:pk>/status/",
+        data_requests.data_request_status,
+        name="data_request_status",
+    ),
     # Cases and outreach
     path("h/<slug:hub>/cases/new/", cases.case_create, name="case_create"),
     path("h/<slug:hub>/outreach/", cases.outreach_list, name="outreach"),

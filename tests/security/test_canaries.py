@@ -1,7 +1,8 @@
 """Leak canaries: hub A's people carry a unique marker (a visitor, a registrant, a volunteer
-candidate, a case note about the visitor). Everyone who may not see them walks every URL of the
-authorisation matrix they can reach, and the marker must appear in no page, export (CSV, XLSX and
-PDF text, iCalendar, JSON), e-mail, text message, log line or queued task argument.
+candidate, a case note about the visitor, a request about their data). Everyone who may not see
+them walks every URL of the authorisation matrix they can reach, and the marker must appear in no
+page, export (CSV, XLSX and PDF text, iCalendar, JSON), e-mail, text message, log line or queued
+task argument.
 
 Who may not see hub A's people: every role of hub B, hub A's funder, an advisor of hub A who holds
 no claim on the visitor's case, and anonymous visitors. Signed personal links (the registrant's
@@ -164,6 +165,8 @@ def test_those_who_may_see_them_do_find_the_marker(world):  # noqa: F811
     checks = [
         (Role.FRONT_DESK, "visits:visitor_detail", "-Visitor"),
         (Role.FRONT_DESK, "rights:visitor_data_json", "-Visitor"),
+        (Role.FRONT_DESK, "visits:data_request_detail", "-DataRequest"),
+        (Role.PROFESSIONAL, "visits:data_requests", "-DataRequest"),
         (Role.ADVISOR, "advisors:case@claimed", "-Visitor"),
         (Role.COORDINATOR, "events:detail", "-Registrant"),
         (Role.PROFESSIONAL, "advisors:advisors", "-Candidate"),

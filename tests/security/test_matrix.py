@@ -28,7 +28,9 @@ from events.services import cancel_token
 from kototori.models import Role
 from tests.advisors.factories import ensure_reference_data
 from tests.rights.world import build_world
+from visits.models import DataRequest
 from visits.services import display_token, referral_token
+from visits.views.data_requests import receipt_token
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -137,6 +139,14 @@ TABLE: dict[str, Row] = {
     "visits:case_create": row({FD, PRO, MGR}),
     "visits:outreach": row({FD, PRO, CO, MGR}),
     "visits:outreach_create": row({FD, PRO, CO, MGR}),
+    # Visitors' requests about their data: the public form and its receipt, and the staff queue
+    "visits:data_request": public_row(),
+    "visits:data_request_sent": public_row(),
+    "visits:data_request_sent@tampered": public_row(404),
+    "visits:data_requests": row({FD, PRO, MGR}),
+    "visits:data_request_detail": row({FD, PRO, MGR}, foreign=True),
+    "visits:data_request_link": row({FD, PRO, MGR}, ok=POSTED, method="POST", foreign=True),
+    "visits:data_request_status": row({PRO, MGR}, ok=POSTED, method="POST", foreign=True),
     # Cases and advisors
     "advisors:home": row({ADV, ADV2, PRO}),
     "advisors:supervision": row({PRO, MGR}),
@@ -263,6 +273,18 @@ BUILDERS: dict[str, Callable] = {
     "visits:partner_referral@tampered": lambda w, h: {
         "token": referral_token(w.objects["referral"])[:-2] + "xx"
     },
+    "visits:data_request": _hub,
+    "visits:data_request_sent": lambda w, h: {
+        "hub": w.hub.slug,
+        "signed": receipt_token(w.objects["data_request"]),
+    },
+    "visits:data_request_sent@tampered": lambda w, h: {
+        "hub": w.hub.slug,
+        "signed": receipt_token(w.objects["data_request"])[:-2] + "xx",
+    },
+    "visits:data_request_detail": _o("data_request"),
+    "visits:data_request_link": _o("data_request"),
+    "visits:data_request_status": _o("data_request"),
     "advisors:case": _o("case"),
     "advisors:case@claimed": _o("claimed_case"),
     "advisors:claim": _o("case"),
@@ -376,6 +398,15 @@ def world(django_db_setup, django_db_blocker):
         try:
             ensure_reference_data()
             world = build_world()
+            for hub_world in world.values():
+                hub_world.objects["data_request"] = DataRequest.objects.create(
+                    hub=hub_world.hub,
+                    kind=DataRequest.Kind.COPY,
+                    name=f"{hub_world.canary}-DataRequest",
+                    email=f"{hub_world.canary.lower()}@example.org",
+                    message=f"{hub_world.canary}-message",
+                    visitor=hub_world.objects["visitor"],
+                )
             clients = {}
             for key, hub_world in world.items():
                 for persona in PERSONAS:
