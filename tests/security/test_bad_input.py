@@ -20,7 +20,7 @@ from events.models import Feedback, Registration
 from kototori.models import PartnerOrganisation, Role
 from tests.events.factories import EventFactory
 from tests.factories import HubFactory, MembershipFactory, UserFactory
-from visits.models import CaseNote, QueueEntry, Visitor
+from visits.models import CaseNote, DataRequest, QueueEntry, Visitor
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,7 @@ def _counts() -> tuple:
         PartnerOrganisation.objects.count(),
         CaseNote.objects.count(),
         QueueEntry.objects.count(),
+        DataRequest.objects.count(),
     )
 
 
@@ -133,6 +134,24 @@ def test_feedback_and_kiosk_survive_hostile_input(place, value):
         {"topics": value, "first_name": value, "key": value},
     )
     assert response.status_code < 500
+
+
+@SETTINGS
+@given(value=HOSTILE, kind=HOSTILE)
+def test_data_request_form_survives_hostile_input_and_keeps_it(place, value, kind):
+    from django.core.cache import cache
+
+    cache.clear()
+    hub, _users = place
+    before = _counts()
+    response = Client().post(
+        reverse("visits:data_request", kwargs={"hub": hub.slug}),
+        {"kind": kind, "name": value, "phone": value, "email": value, "message": value},
+    )
+    _check(response, before)
+    if response.status_code == 400 and "\x00" not in value and 0 < len(value.strip()) <= 100:
+        shown = response.content.decode()
+        assert html.escape(value) in shown or html.escape(" ".join(value.split())) in shown
 
 
 @SETTINGS
