@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -59,6 +60,14 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["hub", "role", "is_active"]
     search_fields = ["user__email", "user__full_name"]
     autocomplete_fields = ["user", "hub"]
+    readonly_fields = ["ended_at"]
+
+    def save_model(self, request, obj, form, change):
+        """Switching a role off here counts as the person leaving, as on the team page: the
+        retention of former members' data counts from ``ended_at``."""
+        if "is_active" in form.changed_data:
+            obj.ended_at = None if obj.is_active else timezone.now()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Language)

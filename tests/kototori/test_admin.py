@@ -42,3 +42,18 @@ def test_the_access_log_cannot_be_changed_or_deleted_in_the_admin(admin_client, 
     assert response.status_code == 403
     entry.refresh_from_db()
     assert entry.view == "test"
+
+
+def test_switching_a_role_off_in_the_admin_records_when_the_person_left(admin_client, hub):
+    from kototori.models import Membership
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory(hub=hub, role=Role.ADVISOR)
+    url = f"/admin/kototori/membership/{membership.pk}/change/"
+    data = {"user": membership.user_id, "hub": hub.pk, "role": "advisor"}  # is_active unticked
+    assert admin_client.post(url, data).status_code == 302
+    membership = Membership.objects.get(pk=membership.pk)
+    assert not membership.is_active and membership.ended_at is not None
+    assert admin_client.post(url, {**data, "is_active": "on"}).status_code == 302
+    membership = Membership.objects.get(pk=membership.pk)
+    assert membership.is_active and membership.ended_at is None
