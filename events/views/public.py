@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from kototori.access import public
@@ -220,6 +221,7 @@ def register(request: HttpRequest, hub: str, pk: int) -> HttpResponse:
 
 @transaction.non_atomic_requests  # read-only: no transaction, no savepoints
 @public
+@never_cache  # shows the person's name: no browser or proxy may keep it (a shared computer)
 @visitor_language
 def registration_status(request: HttpRequest, signed: str) -> HttpResponse:
     registration = registration_from_cancel_token(signed)
@@ -244,6 +246,7 @@ def registration_status(request: HttpRequest, signed: str) -> HttpResponse:
 
 
 @public
+@never_cache
 @visitor_language
 @require_http_methods(["GET", "POST"])
 def cancel_registration(request: HttpRequest, signed: str) -> HttpResponse:

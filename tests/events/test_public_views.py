@@ -207,6 +207,16 @@ def test_the_signed_link_cancels_and_promotes_the_next_person(client, hub):
     assert client.get(forged).status_code == 404
 
 
+def test_the_pages_behind_a_signed_link_name_the_person_and_are_never_cached(client, hub):
+    event = EventFactory(hub=hub)
+    registration, _ = registration_create(event=event, signup=SignUp(name="Pirkko"))
+    signed = cancel_token(registration)
+    for name in ("events:registration", "events:cancel_registration"):
+        response = client.get(reverse(name, kwargs={"signed": signed}))
+        assert "Pirkko" in response.content.decode()
+        assert "no-store" in response["Cache-Control"], name
+
+
 def test_the_waiting_page_tells_the_place_in_line(client, hub):
     event = EventFactory(hub=hub, capacity=1)
     registration_create(event=event, signup=SignUp(name="A"))
