@@ -68,9 +68,10 @@ def test_the_partner_link_shows_no_contact_details(client, hub, partner):
 
     visitor = VisitorFactory(hub=hub, first_name="Secretname", phone="0401234567")
     referral = ReferralFactory(hub=hub, partner=partner, visitor=visitor)
-    html = client.get(reverse("visits:partner_referral", args=[referral_token(referral)]))
-    html = html.content.decode()
+    response = client.get(reverse("visits:partner_referral", args=[referral_token(referral)]))
+    html = response.content.decode()
     assert "Secretname" not in html and "0401234567" not in html
+    assert "no-store" in response["Cache-Control"]  # the referral itself is nobody's to keep
 
 
 def test_a_tampered_link_gets_a_clear_message(client, hub, partner):
