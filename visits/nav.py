@@ -10,7 +10,8 @@ ITEMS = [
     NavItem(_("Visitors"), "visits:visitors", (Perm.VISITOR_VIEW,), order=120),
     NavItem(_("Referrals"), "visits:referrals", (Perm.REFERRAL_MANAGE,), order=130),
     NavItem(_("Outreach"), "visits:outreach", (Perm.OUTREACH_LOG,), order=140),
-    NavItem(_("Data requests"), "visits:data_requests", (Perm.DATA_REQUEST_VIEW,), order=150),
+    # Front desk may open the queue too, but its menu is kept flat (kototori.navigation.FLAT_MENU_MAX).
+    NavItem(_("Data requests"), "visits:data_requests", (Perm.DATA_REQUEST_MANAGE,), order=150),
     NavItem(_("Kiosk"), "visits:kiosk_settings", (Perm.HUB_MANAGE,), order=850),
 ]
 HOMES = {Role.FRONT_DESK: "visits:desk"}
