@@ -13,8 +13,8 @@ here puts them into our catalogues in locale/, where gettext finds them first.
   (tests/kototori/test_django_strings.py checks that this really happens).
 
 Only what a visitor can actually see is listed: the errors the public forms can show (kiosk,
-event sign-up and feedback, the calendar filter: see events/forms.py and visits/forms.py, whose
-other error messages are our own) and the weekday names the `date` filter prints on the public
+event sign-up and feedback, the calendar filter, the data request: see events/forms.py and
+visits/forms.py, whose other error messages are our own) and the weekday names the `date` filter prints on the public
 event pages and in the messages to people who signed up ("l" and "D" in templates/events/).
 Those pages write dates and times as numbers ("j.n.Y H:i"), so month names are not needed;
 kototori/formats/<lang>/formats.py gives the three languages numeric defaults for the same reason.
@@ -31,6 +31,7 @@ FORM_ERRORS = [
     gettext_noop("This field is required."),
     gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),
     gettext_noop("Null characters are not allowed."),
+    gettext_noop("Enter a valid email address."),
 ]
 
 FORM_ERRORS_PLURAL = [

@@ -163,6 +163,20 @@ def test_an_unknown_choice_in_the_calendar_filter_is_explained_in_the_visitors_l
 
 
 @pytest.mark.parametrize("lang", NO_DJANGO_CATALOGUE)
+def test_a_wrong_email_address_on_the_data_request_form_is_explained_in_the_visitors_language(
+    translated, client, hub, lang
+):
+    url = reverse("visits:data_request", kwargs={"hub": hub.slug})
+    data = {"kind": "copy", "name": "Amina", "email": "amina@", "phone": "", "website": ""}
+    response = client.post(f"{url}?lang={lang}", data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert ours(lang, "Enter a valid email address.") in html
+    assert ours(lang, "What would you like?") in html
+    assert "Syötä kelvollinen sähköpostiosoite." not in html
+
+
+@pytest.mark.parametrize("lang", NO_DJANGO_CATALOGUE)
 def test_the_weekday_of_an_event_is_written_in_the_visitors_language(translated, client, hub, lang):
     # A Wednesday afternoon in Helsinki.
     starts = datetime.fromisoformat("2030-05-15T15:00:00+03:00")

@@ -32,7 +32,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 
 # Templates a visitor sees (the kiosk, the lobby screen, the public event pages and the messages to
 # people who signed up, the public layout and error pages, the consent text and the copy of their
-# data, both shown in the visitor's language).
+# data, both shown in the visitor's language, and the public form to ask about their data).
 VISITOR_TEMPLATES = [
     "visits/kiosk_base.html",
     "visits/kiosk_start.html",
@@ -40,6 +40,8 @@ VISITOR_TEMPLATES = [
     "visits/kiosk_ticket.html",
     "visits/now_serving.html",
     "visits/consent_text.html",
+    "visits/data_request.html",
+    "visits/data_request_sent.html",
     "events/public/*.html",
     "events/messages/*.txt",
     "layouts/public.html",
@@ -164,18 +166,20 @@ def visitor_code_msgids() -> set[str]:
     from events.forms import CalendarFilterForm, FeedbackForm, SignUpForm
     from events.models import Audience, Feedback, Group, Kind
     from visits import models as visits
-    from visits.forms import KioskForm
+    from visits.forms import DataRequestForm, KioskForm
     from visits.views.visitors import CONSENT_TEXTS
 
     texts: list = [*CONSENT_TEXTS.values()]
-    for form in (KioskForm, SignUpForm, FeedbackForm, CalendarFilterForm):
+    for form in (KioskForm, SignUpForm, FeedbackForm, CalendarFilterForm, DataRequestForm):
         for form_field in form.base_fields.values():
             texts += [form_field.label, form_field.help_text, *form_field.error_messages.values()]
     # The copy of a visitor's data shows these in the visitor's language too.
     data_copy = (visits.Gender, visits.ResidenceStatus, visits.VisitChannel, visits.VisitOutcome)
     data_copy += (visits.Referral.Status, visits.Case.Status, visits.Case.Outcome)
     data_copy += (visits.CaseNote.Kind, Stage)
-    for choices in (Kind, Audience, Group, Feedback.Score, visits.Consent.Scope, *data_copy):
+    visitor_choices = (Kind, Audience, Group, Feedback.Score, visits.Consent.Scope)
+    visitor_choices += (visits.DataRequest.Kind,)
+    for choices in (*visitor_choices, *data_copy):
         texts += choices.labels
     with translation.override("en"):
         return {str(text) for text in texts if text}
