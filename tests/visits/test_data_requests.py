@@ -77,6 +77,8 @@ def test_a_visitor_sends_a_request_and_gets_a_reference_and_the_due_date(client,
     html = response.content.decode()
     assert data_request.reference in html
     assert "We answer by" in html
+    due = data_request.due_on
+    assert f'<dd id="due-on">{due.day}.{due.month}.{due.year}</dd>' in html
     assert "Amina" not in html  # the receipt repeats nothing the visitor typed
 
 
