@@ -197,10 +197,24 @@ def test_the_list_costs_a_fixed_number_of_queries(client_for, hub, django_assert
             handled_at=timezone.now(),
             handled_by=manager.user,
         )
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):  # session, user, savepoints, memberships, 2 lists, log
         response = manager.get(list_url(hub))
     assert response.status_code == 200
     assert "Answered 14" in response.content.decode()
+
+
+def test_a_request_page_costs_a_fixed_number_of_queries(
+    client_for, hub, django_assert_max_num_queries
+):
+    manager = client_for(Role.MANAGER, hub)
+    linked = VisitorFactory(hub=hub, phone="+358 40 765 4321")
+    for _i in range(3):  # records with the same number, offered for linking
+        VisitorFactory(hub=hub, phone="+358 40 765 4321")
+    data_request = make_request(hub, visitor=linked)
+    with django_assert_max_num_queries(8):
+        response = manager.get(detail_url(hub, data_request))
+    assert response.status_code == 200
+    assert response.content.decode().count("Link this record") == 3
 
 
 @pytest.mark.parametrize("role", [Role.ADVISOR, Role.EXPERT, Role.COORDINATOR, Role.FUNDER])
