@@ -23,6 +23,11 @@ HANDLED: dict[str, tuple[str, str]] = {
         "cases",
         "kept with topics and outcome, summary and every note's text cleared",
     ),
+    "visits.DataRequest.visitor": (
+        "data_requests",
+        "kept with kind, dates and status as proof it was answered; who asked, contact, message "
+        "and staff note cleared, and unlinked",
+    ),
     "advisors.AdvisorProfile.visitor": (
         "volunteering",
         "unlinked; a candidate without a login loses the name",

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from advisors.models import AdvisorProfile, HoursEntry, PathwayOutcome, PathwayStep
 from kototori.models import AccessLog, OutboundMessage
-from visits.models import Case, CaseNote, Referral, Visit, Visitor
+from visits.models import Case, CaseNote, DataRequest, Referral, Visit, Visitor
 
 from .models import ErasureLedger
 
@@ -124,6 +125,16 @@ def visitor_export(*, visitor: Visitor) -> dict[str, Any]:
             }
             for c in cases
         ],
+        "data_requests": [
+            {
+                "sent": r.created_at.isoformat(),
+                "request": str(r.get_kind_display()),
+                "status": str(r.get_status_display()),
+                "due": r.due_on.isoformat(),
+                "message": r.message,
+            }
+            for r in DataRequest.objects.filter(visitor=visitor).order_by("created_at", "pk")
+        ],
         "volunteering": [
             {"stage": str(a.get_stage_display()), "since": a.stage_since.isoformat()}
             for a in AdvisorProfile.objects.filter(visitor=visitor)
@@ -185,6 +196,28 @@ def ledger_file_entries() -> dict[str, str]:
     return entries
 
 
+def _same_phone(digits: str, other: str) -> bool:
+    """The same number, written nationally (040 …) or internationally (+358 40 …)."""
+    other = "".join(ch for ch in other if ch.isdigit())
+    return len(digits) >= 9 and len(other) >= 9 and digits[-9:] == other[-9:]
+
+
+def _unlinked_requests_from(visitor: Visitor) -> list[int]:
+    """Requests to the visitor's hub that nobody linked to the record, sent from its phone or
+    e-mail: they name the person as well."""
+    if not (visitor.phone_digits or visitor.email):
+        return []
+    rows = DataRequest.objects.filter(hub=visitor.hub_id, visitor__isnull=True).values_list(
+        "pk", "phone", "email"
+    )
+    return [
+        pk
+        for pk, phone, email in rows
+        if (visitor.email and email.lower() == visitor.email.lower())
+        or (phone and _same_phone(visitor.phone_digits, phone))
+    ]
+
+
 def _scrub(visitor: Visitor) -> None:
     Visit.objects.filter(visitor=visitor).update(visitor=None, note="")
     Referral.objects.filter(visitor=visitor).update(visitor=None, note="", partner_feedback="")
@@ -196,6 +229,12 @@ def _scrub(visitor: Visitor) -> None:
     addresses = {a for a in (visitor.phone, visitor.phone_digits, visitor.email) if a}
     if visitor.phone_digits:
         addresses.add("+" + visitor.phone_digits)
+    # Their requests to the hub stay as proof they were answered (kind, dates, status), without who
+    # asked: the linked ones, and unlinked ones from the same phone or e-mail.
+    requests = Q(visitor=visitor) | Q(pk__in=_unlinked_requests_from(visitor))
+    DataRequest.objects.filter(requests).update(
+        visitor=None, name="", phone="", email="", message="", staff_note=""
+    )
     messages = OutboundMessage.objects.filter(to__in=addresses)
     if len(visitor.first_name) >= 3:
         messages = messages | OutboundMessage.objects.filter(

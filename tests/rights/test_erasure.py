@@ -20,7 +20,7 @@ from tests.advisors.factories import CaseFactory
 from tests.factories import PartnerFactory, topic
 from tests.security.canary import canary_marker
 from tests.visits.factories import ReferralFactory, VisitFactory, VisitorFactory
-from visits.models import Case, CaseNote, Consent, Referral, Visit, Visitor
+from visits.models import Case, CaseNote, Consent, DataRequest, Referral, Visit, Visitor
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,14 @@ def person(hub, marker):
     )
     CaseNote.objects.create(case=case, text=f"phoned {marker}")
     AdvisorProfile.objects.create(name=f"Aino{marker}", visitor=visitor)
+    DataRequest.objects.create(
+        hub=hub,
+        kind=DataRequest.Kind.COPY,
+        name=f"Aino{marker}",
+        phone="+358 40 765 4321",
+        message=f"please send {marker} my data",
+        visitor=visitor,
+    )
     OutboundMessage.objects.create(
         key=f"test:{marker}",
         channel=Channel.SMS,
@@ -90,6 +98,7 @@ def test_the_json_export_holds_every_section(client_for, hub, person, marker):
     assert len(data["visits"]) == 1 and len(data["referrals"]) == 1
     assert data["cases"][0]["notes"][0]["text"] == f"phoned {marker}"
     assert data["volunteering"] and data["consents"]
+    assert data["data_requests"][0]["message"] == f"please send {marker} my data"
 
 
 def test_the_pdf_export_is_a_pdf_with_their_name(client_for, hub, person, marker):
@@ -120,6 +129,27 @@ def test_erasure_keeps_the_counts_and_drops_the_person(hub, person, marker):
     assert AdvisorProfile.objects.get().name != f"Aino{marker}"
     message = OutboundMessage.objects.get()
     assert message.to == "" and message.body == ""
+    request = DataRequest.objects.get()  # kept as proof it was answered, without who asked
+    assert request.visitor is None and request.kind == "copy"
+    assert (request.name, request.phone, request.message) == ("", "", "")
+
+
+def test_erasure_also_empties_requests_nobody_linked_that_came_from_their_phone_or_email(
+    hub, other_hub, person, marker
+):
+    def request(hub, **contact):
+        return DataRequest.objects.create(
+            hub=hub, kind=DataRequest.Kind.ERASE, name=f"A{marker}", **contact
+        )
+
+    national = request(hub, phone="040 765 4321")
+    by_email = request(hub, email=f"{marker.upper()}@example.org")
+    someone_else = request(hub, phone="040 111 2222")
+    other_hubs = request(other_hub, phone="040 765 4321")
+    visitor_erase(visitor=person)
+    emptied = {r.pk for r in DataRequest.objects.filter(name="")}
+    assert {national.pk, by_email.pk} <= emptied
+    assert not {someone_else.pk, other_hubs.pk} & emptied
 
 
 @pytest.mark.parametrize("role", [Role.PROFESSIONAL, Role.MANAGER], ids=str)
@@ -240,6 +270,9 @@ def test_after_erasure_a_database_dump_holds_no_trace_of_them(hub, marker):
     VisitFactory(hub=hub, visitor=person, note=f"asked for {marker}")
     case = CaseFactory(hub=hub, visitor=person, summary=f"{marker} housing")
     CaseNote.objects.create(case=case, text=f"phoned {marker}")
+    DataRequest.objects.create(
+        hub=hub, kind="erase", name=f"Aino{marker}", phone="040 999 8877", message=f"{marker}"
+    )
     OutboundMessage.objects.create(
         key="k1",
         channel=Channel.SMS,
