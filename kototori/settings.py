@@ -398,7 +398,7 @@ LOGGING = {
 
 KIOSK_RATE_LIMIT = env.str("KIOSK_RATE_LIMIT", default="20/10m")
 # The public "my data" request form (visits.views.data_requests): POSTs per client address.
-DATA_REQUEST_RATE_LIMIT = "5/h"
+DATA_REQUEST_RATE_LIMIT = env.str("DATA_REQUEST_RATE_LIMIT", default="5/h")
 # Keyed hashes of erased people, appended after each erasure. Keep this file OUTSIDE the database
 # backups (and back it up separately): after restoring an older backup, `manage.py
 # reapply_erasures` reads it to erase again whoever came back.
