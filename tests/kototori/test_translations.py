@@ -176,7 +176,7 @@ def visitor_code_msgids() -> set[str]:
     # The copy of a visitor's data shows these in the visitor's language too.
     data_copy = (visits.Gender, visits.ResidenceStatus, visits.VisitChannel, visits.VisitOutcome)
     data_copy += (visits.Referral.Status, visits.Case.Status, visits.Case.Outcome)
-    data_copy += (visits.CaseNote.Kind, Stage)
+    data_copy += (visits.CaseNote.Kind, Stage, visits.DataRequest.Status)
     visitor_choices = (Kind, Audience, Group, Feedback.Score, visits.Consent.Scope)
     visitor_choices += (visits.DataRequest.Kind,)
     for choices in (*visitor_choices, *data_copy):
