@@ -18,6 +18,7 @@ from .models import (
     Case,
     CaseNote,
     Consent,
+    DataRequest,
     OutreachSession,
     OutreachTopicCount,
     QueueEntry,
@@ -196,6 +197,7 @@ def seed(ctx: DemoContext) -> None:
                 ticket.visit_id = visit.pk
         QueueEntry.objects.bulk_create(tickets, batch_size=1000)
         _seed_people(ctx, slug, hub, desk, visits, visit_topics, rng)
+        _seed_data_requests(hub, ctx.users["manager"])
 
 
 def _seed_people(ctx, slug, hub, desk, visits, visit_topics, rng) -> None:
@@ -340,3 +342,41 @@ def _seed_people(ctx, slug, hub, desk, visits, visit_topics, rng) -> None:
         OutreachTopicCount.objects.bulk_create(counts)
         session.head_count = sum(c.count for c in counts) or 1
         session.save(update_fields=["head_count"])
+
+
+def _seed_data_requests(hub, manager) -> None:
+    """Three requests through the public "my data" form: one new, one due in a few days, and one
+    answered, so that the queue shows each state."""
+    now = timezone.now()
+    answered = DataRequest.objects.create(
+        hub=hub,
+        kind=DataRequest.Kind.COPY,
+        name="Amina",
+        phone="040 555 0101",
+        language="so",
+        created_at=now - timedelta(days=20),
+    )
+    answered.status, answered.handled_by, answered.handled_at = (
+        DataRequest.Status.DONE,
+        manager,
+        now - timedelta(days=15),
+    )
+    answered.staff_note = "Kopio annettu vastaanotossa henkilöllisyyden tarkistamisen jälkeen."
+    answered.save()
+    DataRequest.objects.create(
+        hub=hub,
+        kind=DataRequest.Kind.ACCESS_LOG,
+        name="Oleh",
+        email="oleh@example.org",
+        language="uk",
+        message="Хто переглядав мої дані?",
+        created_at=now - timedelta(days=26),
+    )
+    DataRequest.objects.create(
+        hub=hub,
+        kind=DataRequest.Kind.ERASE,
+        name="Sara",
+        phone="+358 40 555 0199",
+        language="ar",
+        created_at=now - timedelta(hours=3),
+    )
