@@ -396,6 +396,8 @@ LOGGING = {
 
 # Kototori
 
+# A form whose CSRF check fails gets our own page in the person's language (kototori.views.core).
+CSRF_FAILURE_VIEW = "kototori.views.core.csrf_failure"
 KIOSK_RATE_LIMIT = env.str("KIOSK_RATE_LIMIT", default="20/10m")
 # The public "my data" request form (visits.views.data_requests): POSTs per client address.
 DATA_REQUEST_RATE_LIMIT = env.str("DATA_REQUEST_RATE_LIMIT", default="5/h")

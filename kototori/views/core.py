@@ -1,7 +1,9 @@
-"""Home routing, language and hub switching, the role dashboards' fallback, and the health check."""
+"""Home routing, language and hub switching, the role dashboards' fallback, the health check and
+the page for a failed CSRF check."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
     from kototori.models import Hub
+
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -99,3 +104,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+@public
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a form that was open too long (a kiosk left standing, a page kept
+    overnight) gets our own page in the person's language, not Django's English-only one with an
+    inline style our CSP blocks. The reason stays in the log, not on the page."""
+    logger.warning("CSRF check failed: %s", reason)
+    return render(request, "403_csrf.html", status=403)

@@ -47,6 +47,7 @@ VISITOR_TEMPLATES = [
     "layouts/public.html",
     "includes/language_switcher.html",
     "includes/form_errors.html",
+    "403_csrf.html",
     "404.html",
     "429.html",
     "rights/visitor_data.html",
