@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kototori.messaging import message_enqueue
 from kototori.models import Channel, Membership, Role
@@ -308,16 +309,20 @@ def stale_claims_process(*, now: datetime | None = None) -> dict[str, int]:
             if case.last_activity_at <= now - return_after:
                 returned += _stale_return(case=case, advisor=advisor, now=now)
             else:
+                days = (now - case.last_activity_at).days
                 with translation.override(advisor.preferred_language):
                     _notify(
                         user=advisor,
                         key=f"stale-remind:{case.pk}:{_ts(case.claimed_at)}",
                         subject=_("A case you hold is waiting for you"),
-                        body=_(
+                        body=ngettext(
+                            "%(case)s has had no activity for %(days)s day. Add a note, or release "
+                            "it so that someone else can help.",
                             "%(case)s has had no activity for %(days)s days. Add a note, or release "
-                            "it so that someone else can help."
+                            "it so that someone else can help.",
+                            days,
                         )
-                        % {"case": case, "days": (now - case.last_activity_at).days},
+                        % {"case": case, "days": days},
                         hub=case.hub,
                         path=reverse("advisors:case", kwargs={"hub": case.hub.slug, "pk": case.pk}),
                     )
