@@ -224,3 +224,18 @@ def test_the_desk_shows_this_weeks_visits_as_a_chart(frontdesk_client, hub):
     html = frontdesk_client.get(reverse("visits:desk", kwargs={"hub": hub.slug})).content.decode()
     assert 'class="chart"' in html
     assert ": 3" in html  # today's bar, in the chart's text description
+
+
+def test_the_desk_says_how_many_data_requests_wait_and_links_the_queue(client_for, hub, other_hub):
+    from visits.models import DataRequest
+
+    desk = client_for(Role.FRONT_DESK, hub, preferred_language="en")
+    queue = reverse("visits:data_requests", kwargs={"hub": hub.slug})
+    assert queue not in desk.get(desk_url(hub)).content.decode()  # none open: nothing shown
+    for kind in ("copy", "erase"):
+        DataRequest.objects.create(hub=hub, kind=kind, name="A", phone="040 1")
+    DataRequest.objects.create(hub=hub, kind="copy", name="B", phone="040 2", status="done")
+    DataRequest.objects.create(hub=other_hub, kind="copy", name="C", phone="040 3")
+    page = desk.get(desk_url(hub)).content.decode()
+    assert queue in page
+    assert '<span class="stat">2</span> data requests open' in page

@@ -17,7 +17,7 @@ from kototori.access import Perm, has_perm, hub_permission_required
 from kototori.reports.charts import simple_bars
 
 from ..forms import VisitForm, new_key
-from ..models import QueueEntry, Visit, VisitOutcome
+from ..models import DataRequest, QueueEntry, Visit, VisitOutcome
 from ..services import visit_can_undo, visit_log, visit_undo, visit_update
 
 if TYPE_CHECKING:
@@ -75,9 +75,14 @@ def _desk_context(request: HttpRequest, hub: Hub, form: VisitForm, **extra) -> d
 @hub_permission_required(Perm.VISIT_LOG)
 def desk(request: HttpRequest, hub: Hub) -> HttpResponse:
     form = _fresh_form(request, hub)
-    return render(
-        request, "visits/desk.html", _desk_context(request, hub, form, week_chart=_week_chart(hub))
+    open_requests = None
+    if has_perm(request, Perm.DATA_REQUEST_VIEW, hub):
+        # The desk meets the people who asked: it sees that requests wait, without a menu item.
+        open_requests = DataRequest.objects.filter(hub=hub).open().count()
+    context = _desk_context(
+        request, hub, form, week_chart=_week_chart(hub), open_requests=open_requests
     )
+    return render(request, "visits/desk.html", context)
 
 
 def _week_chart(hub: Hub) -> str:
