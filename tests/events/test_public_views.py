@@ -260,3 +260,11 @@ def test_feedback_is_anonymous_and_opens_when_the_event_has_started(client, hub)
         "form" not in client.get(closed).content.decode().split("<main", 1)[1].split("</main>")[0]
         or future.feedback.count() == 0
     )
+
+
+def test_the_public_pages_link_to_asking_for_ones_data_in_the_same_language(client, hub):
+    calendar = client.get(reverse("events:calendar", kwargs={"hub": hub.slug}), {"lang": "ar"})
+    link = reverse("visits:data_request", kwargs={"hub": hub.slug}) + "?lang=ar"
+    assert f'href="{link}"' in calendar.content.decode()
+    form = client.get(link)
+    assert form.status_code == 200 and 'dir="rtl"' in form.content.decode()
