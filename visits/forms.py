@@ -241,6 +241,40 @@ class ConsentWithdrawForm(forms.Form):
         return scope
 
 
+class ConsentGiveForm(forms.Form):
+    """A consent the visitor gives after their record was made (or gives again after withdrawing
+    it), with the language it was explained in."""
+
+    scope = forms.ChoiceField(
+        label=_("Consent"),
+        choices=Consent.Scope.choices,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose which consent the visitor gives."),
+            "invalid_choice": _("There is no such consent."),
+        },
+    )
+    language = forms.ChoiceField(label=_("Consent explained in"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, visitor: Visitor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.visitor = visitor
+        self.fields["language"].initial = visitor.message_language
+
+    def clean_scope(self) -> str:
+        scope = self.cleaned_data["scope"]
+        active = set(self.visitor.consents.active().values_list("scope", flat=True))
+        if scope in active:
+            raise forms.ValidationError(_("The visitor has already given this consent."))
+        if scope != Consent.Scope.RECORD and Consent.Scope.RECORD not in active:
+            raise forms.ValidationError(
+                _(
+                    "First the visitor must agree to keeping a record: without it, no record is kept."
+                )
+            )
+        return scope
+
+
 class VisitorSearchForm(forms.Form):
     q = forms.CharField(label=_("Name or phone"), required=False, max_length=80)
 

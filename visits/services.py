@@ -258,6 +258,18 @@ def visitor_update(
 
 
 @transaction.atomic
+def consent_give(*, visitor: Visitor, scope: str, language: str, by: User | None) -> Consent:
+    """Record a consent the visitor gives now (again, after a withdrawal, or one they did not give
+    when the record was made). Idempotent: an active consent of that scope is returned as it is.
+    The visitor row is locked so that two desks recording at once make one consent."""
+    Visitor.objects.select_for_update().filter(pk=visitor.pk).first()
+    existing = visitor.consents.active().filter(scope=scope).first()
+    if existing is not None:
+        return existing
+    return Consent.objects.create(visitor=visitor, scope=scope, language=language, recorded_by=by)
+
+
+@transaction.atomic
 def consent_withdraw(*, consent: Consent, by: User | None) -> list[Consent]:
     """Record that the visitor withdrew ``consent`` (GDPR art. 7(3)): from now on it allows nothing.
 

@@ -35,6 +35,11 @@ urlpatterns = [
         visitors.consent_withdraw_view,
         name="consent_withdraw",
     ),
+    path(
+        "h/<slug:hub>/visitors/<int:pk>/give-consent/",
+        visitors.consent_give_view,
+        name="consent_give",
+    ),
     # Referrals, and the partner's link
     path("h/<slug:hub>/referrals/", referrals.referral_list, name="referrals"),
     path("h/<slug:hub>/referrals/new/", referrals.referral_create_view, name="referral_create"),

@@ -131,6 +131,7 @@ TABLE: dict[str, Row] = {
     "visits:visitor_edit": row({FD, PRO, MGR}, foreign=True),
     "visits:visitor_merge": row({FD, PRO, MGR}, ok=POSTED, method="POST", foreign=True),
     "visits:consent_withdraw": row({FD, PRO, MGR}, foreign=True),
+    "visits:consent_give": row({FD, PRO, MGR}, foreign=True),
     "visits:referrals": row({FD, PRO, MGR}),
     "visits:referral_create": row({FD, PRO, MGR}),
     "visits:referral_detail": row({FD, PRO, MGR}, foreign=True),
@@ -268,6 +269,7 @@ BUILDERS: dict[str, Callable] = {
     "visits:visitor_edit": _o("visitor"),
     "visits:visitor_merge": _o("visitor"),
     "visits:consent_withdraw": _o("visitor"),
+    "visits:consent_give": _o("visitor"),
     "visits:referral_detail": _o("referral"),
     "visits:partner_referral": lambda w, h: {"token": referral_token(w.objects["referral"])},
     "visits:partner_referral@tampered": lambda w, h: {
@@ -358,7 +360,11 @@ BUILDERS: dict[str, Callable] = {
 }
 
 
-QUERIES = {"visits:consent_text": "?lang=ar", "visits:consent_withdraw": "?scope=record"}
+QUERIES = {
+    "visits:consent_text": "?lang=ar",
+    "visits:consent_withdraw": "?scope=record",
+    "visits:consent_give": "?scope=reminders",
+}
 
 
 def url_for(key: str, objects_of, hub_of) -> str:

@@ -17,9 +17,22 @@ from django.views.decorators.http import require_http_methods
 from kototori.access import Perm, has_perm, hub_ids_with, hub_permission_required
 from kototori.audit import log_person_access
 
-from ..forms import ConsentForm, ConsentWithdrawForm, MergeForm, VisitorForm, VisitorSearchForm
+from ..forms import (
+    ConsentForm,
+    ConsentGiveForm,
+    ConsentWithdrawForm,
+    MergeForm,
+    VisitorForm,
+    VisitorSearchForm,
+)
 from ..models import CONSENT_TEXT_VERSION, Consent, Visit, Visitor
-from ..services import consent_withdraw, visitor_create, visitor_merge, visitor_update
+from ..services import (
+    consent_give,
+    consent_withdraw,
+    visitor_create,
+    visitor_merge,
+    visitor_update,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -166,6 +179,14 @@ def _erasure_due(hub: Hub, withdrawn_at: datetime) -> datetime:
     )
 
 
+def _scopes_to_give(consents: list[Consent]) -> list[Consent.Scope]:
+    """What the visitor could agree to now: the record first; the rest only while it is kept."""
+    active = {c.scope for c in consents if c.is_active}
+    if Consent.Scope.RECORD not in active:
+        return [Consent.Scope.RECORD]
+    return [scope for scope in Consent.Scope if scope not in active]
+
+
 @hub_permission_required(Perm.VISITOR_VIEW)
 def visitor_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     visitor = _get_visitor_for_user(request, pk)
@@ -182,6 +203,7 @@ def visitor_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
             "visitor": visitor,
             "languages": list(visitor.languages.all()),
             "consents": consents,
+            "scopes_to_give": _scopes_to_give(consents),
             "erasure_due": (
                 _erasure_due(hub, max(c.withdrawn_at for c in consents))
                 if consents and not any(c.is_active for c in consents)
@@ -296,6 +318,47 @@ def consent_withdraw_view(request: HttpRequest, hub: Hub, pk: int) -> HttpRespon
             "effect": WITHDRAWAL_EFFECTS[form.consent.scope] if valid else "",
             "erasure_due": due,
             "can_erase": has_perm(request, Perm.VISITOR_ERASE, hub),
+        },
+        status=200 if valid else 400,
+    )
+
+
+@hub_permission_required(Perm.VISITOR_MANAGE)
+@require_http_methods(["GET", "POST"])
+def consent_give_view(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    """The visitor gives a consent on a record that exists (after withdrawing it, or one they did
+    not give at first): GET shows what they agree to, POST records it."""
+    visitor = _get_visitor_for_user(request, pk, Perm.VISITOR_MANAGE)
+    if visitor.hub_id != hub.pk:
+        raise Http404
+    if request.method == "POST":
+        form = ConsentGiveForm(request.POST, visitor=visitor)
+    else:  # the link names the scope; the language is chosen on the page
+        initial = {"scope": request.GET.get("scope", ""), "language": visitor.message_language}
+        form = ConsentGiveForm(initial, visitor=visitor)
+    valid = form.is_valid()
+    log_person_access(request, hub=hub, subjects=[visitor], purpose="consent")
+    if valid and request.method == "POST":
+        consent = consent_give(
+            visitor=visitor,
+            scope=form.cleaned_data["scope"],
+            language=form.cleaned_data["language"],
+            by=request.user,
+        )
+        messages.success(
+            request, _("Consent recorded: %(scope)s.") % {"scope": consent.get_scope_display()}
+        )
+        return redirect("visits:visitor_detail", hub=hub.slug, pk=visitor.pk)
+    scope = form.cleaned_data.get("scope")  # kept when only the language was wrong
+    return render(
+        request,
+        "visits/consent_give.html",
+        {
+            "hub": hub,
+            "visitor": visitor,
+            "form": form,
+            "scope_label": Consent.Scope(scope).label if scope else "",
+            "consent_text": CONSENT_TEXTS[scope] if scope else "",
         },
         status=200 if valid else 400,
     )
