@@ -7,13 +7,11 @@ calendar costs one query per request.
 
 from __future__ import annotations
 
-import functools
 from datetime import timedelta
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
@@ -25,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from kototori.access import public
+from kototori.i18n import visitor_language
 from kototori.models import Hub, Language
 from kototori.ratelimit import rate_limit
 
@@ -41,41 +40,11 @@ from ..services import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from django.http import HttpRequest
 
 CALENDAR_CACHE_SECONDS = 300
 SIGNUP_RATE = "10/10m"
 FEEDBACK_RATE = "20/10m"
-
-
-def visitor_language(view: Callable) -> Callable:
-    """``?lang=xx`` chooses the page language (and is remembered in the language cookie); without
-    it the cookie or the browser decides, as for any page."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        code = request.GET.get("lang", "")
-        chosen = code in dict(settings.LANGUAGES)
-        if chosen:
-            translation.activate(code)
-            request.LANGUAGE_CODE = code
-            rest = request.GET.copy()
-            del rest["lang"]
-            request.events_next_path = request.path + (f"?{rest.urlencode()}" if rest else "")
-        response = view(request, *args, **kwargs)
-        if chosen:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                code,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                secure=request.is_secure(),
-            )
-        return response
-
-    return wrapped
 
 
 def _hub(slug: str) -> Hub:

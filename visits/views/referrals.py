@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from kototori.access import Perm, hub_permission_required, public
+from kototori.i18n import visitor_language
 from kototori.ratelimit import rate_limit
 
 from ..forms import ReferralForm, ReferralStatusForm
@@ -114,6 +115,7 @@ def referral_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
 
 @never_cache
 @public
+@visitor_language
 @rate_limit("partner-link", settings.KIOSK_RATE_LIMIT)
 def partner_referral(request: HttpRequest, token: str) -> HttpResponse:
     """What a partner sees from the link: this one referral's minimum data, and a status form."""
