@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from kototori.messaging import message_enqueue
+from kototori.messaging import message_enqueue, message_link
 from kototori.models import Channel, Hub
 
 from .models import (
@@ -344,8 +344,11 @@ def referral_from_token(token: str) -> Referral:
     return referral
 
 
-def referral_link(referral: Referral) -> str:
-    return settings.SITE_URL + reverse("visits:partner_referral", args=[referral_token(referral)])
+def referral_link(referral: Referral, *, language: str) -> str:
+    """The partner's link as a message carries it: in the message's language."""
+    return message_link(
+        reverse("visits:partner_referral", args=[referral_token(referral)]), language=language
+    )
 
 
 @transaction.atomic
@@ -381,7 +384,7 @@ def referral_create(
         with translation.override(lang):
             body = render_to_string(
                 "visits/email/referral_sent.txt",
-                {"referral": referral, "link": referral_link(referral), "hub": hub},
+                {"referral": referral, "link": referral_link(referral, language=lang), "hub": hub},
             )
             subject = translation.gettext("A referral from %(hub)s") % {"hub": hub.name}
         message_enqueue(

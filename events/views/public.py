@@ -125,21 +125,10 @@ def calendar(request: HttpRequest, hub: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _fallback_notice(event: Event) -> str | None:
-    """The language the text is shown in, when it is not the visitor's own."""
-    current = translation.get_language()
-    shown = event.shown_language(current)
-    if shown == current:
-        return None
-    return translation.get_language_info(shown)["name_local"]
-
-
 def _event_context(request: HttpRequest, event: Event, **extra: Any) -> dict:
     return {
         "event": event,
         "hub": event.hub,
-        "fallback_language": _fallback_notice(event),
-        "shown_language": event.shown_language(translation.get_language()),
         "version": calendar_version(event.hub_id),
         "cache_seconds": CALENDAR_CACHE_SECONDS,
         "absolute_url": event.public_url(),

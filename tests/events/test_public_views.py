@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import timedelta
 
@@ -99,6 +100,61 @@ def test_an_untranslated_event_falls_back_to_finnish_and_says_so(client, hub):
     assert "translation-missing" in page
     translated = client.get(event.get_absolute_url() + "?lang=fi").content.decode()
     assert "translation-missing" not in translated
+
+
+def test_an_untranslated_description_inside_an_arabic_page_is_marked_finnish_with_a_note(
+    client, hub
+):
+    event = EventFactory(
+        hub=hub,
+        title_fi="Asuntoinfo",
+        title_ar="معلومات السكن",
+        summary_fi="Vuokrasopimukset tutuiksi.",
+        summary_ar="تعرف على عقود الإيجار.",
+        description_fi="Tule kysymään vuokrasopimuksista.",
+    )
+    page = client.get(event.get_absolute_url() + "?lang=ar").content.decode()
+    # The translated parts are the page's own language; the one shown in Finnish says so.
+    assert "<h1>معلومات السكن</h1>" in page
+    assert '<p class="lead">تعرف على عقود الإيجار.</p>' in page
+    assert '<div class="event-description" lang="fi" dir="ltr">' in page
+    assert "Tule kysymään vuokrasopimuksista." in page
+    note = re.search(r'<p class="[^"]*translation-missing[^"]*"[^>]*>(.*?)</p>', page, re.S)
+    assert note and "العربيّة" in note.group(1)  # Arabic, in Arabic
+    assert 'lang="fi"' not in note.group(0)  # the note is in the visitor's language
+    translated = client.get(event.get_absolute_url() + "?lang=fi").content.decode()
+    assert "translation-missing" not in translated
+    assert '<div class="event-description">' in translated
+
+
+@pytest.mark.parametrize(
+    "page", ["calendar", "event", "register", "registration", "cancel", "poster", "feedback"]
+)
+def test_every_public_page_marks_an_event_title_shown_in_another_language(client, hub, page):
+    start = timezone.now() - timedelta(hours=1) if page == "feedback" else None
+    event = EventFactory(
+        hub=hub,
+        title_fi="Asuntoinfo",
+        title_en="",
+        **({"starts_at": start, "ends_at": start + timedelta(hours=3)} if start else {}),
+    )
+    registration, _ = registration_create(event=event, signup=SignUp(name="Amina"))
+    urls = {
+        "calendar": reverse("events:calendar", kwargs={"hub": hub.slug}),
+        "event": event.get_absolute_url(),
+        "register": reverse("events:register", kwargs={"hub": hub.slug, "pk": event.pk}),
+        "registration": reverse(
+            "events:registration", kwargs={"signed": cancel_token(registration)}
+        ),
+        "cancel": reverse(
+            "events:cancel_registration", kwargs={"signed": cancel_token(registration)}
+        ),
+        "poster": reverse("events:poster", kwargs={"hub": hub.slug, "pk": event.pk}),
+        "feedback": reverse("events:feedback_form", kwargs={"hub": hub.slug, "pk": event.pk}),
+    }
+    html = client.get(urls[page] + "?lang=so").content.decode()
+    assert re.search(r'lang="fi" dir="ltr">(<a [^>]*>)?Asuntoinfo<', html), html
+    assert "translation-missing" in html
 
 
 def test_the_event_page_has_open_graph_tags_for_a_shared_link(client, hub):

@@ -1,12 +1,15 @@
+import re
+
 import pytest
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from kototori.models import Role
+from kototori.models import OutboundMessage, Role
 from tests.factories import PartnerFactory, PartnerServiceFactory, topic
 from tests.visits.factories import ReferralFactory, VisitFactory
 from visits.models import Referral
-from visits.services import REFERRAL_SALT, referral_token
+from visits.services import REFERRAL_SALT, referral_create, referral_token
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +98,18 @@ def test_an_expired_link_gets_a_clear_message(client, hub, partner, settings):
     response = client.get(url, headers=ENGLISH)
     assert response.status_code == 410
     assert "expired" in response.content.decode()
+
+
+def test_the_link_in_the_partners_message_opens_in_the_messages_language(
+    client, hub, partner, make_member
+):
+    referral = referral_create(hub=hub, user=make_member(Role.FRONT_DESK, hub), partner=partner)
+    body = OutboundMessage.objects.get(key=f"referral-sent:{referral.pk}").body
+    link = re.search(r"https?://\S+", body).group(0)
+    assert link.endswith(f"?lang={settings.LANGUAGE_CODE}")
+    response = client.get(link.removeprefix(settings.SITE_URL), headers=ENGLISH)
+    assert response.status_code == 200  # the signature holds with ?lang= beside it
+    assert f'<html lang="{settings.LANGUAGE_CODE}"' in response.content.decode()
 
 
 class TestPersonas:
