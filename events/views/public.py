@@ -177,6 +177,21 @@ def register(request: HttpRequest, hub: str, pk: int) -> HttpResponse:
     )
 
 
+def _event_over(request: HttpRequest, event: Event) -> HttpResponse:
+    """What a sign-up's links show once the event has ended: that it is over, and no longer who
+    signed up (a message can be forwarded, a phone passed on, long after the event)."""
+    return render(
+        request,
+        "events/public/event_over.html",
+        {
+            "event": event,
+            "hub": event.hub,
+            "feedback_open": event.is_published,
+        },
+        status=410,
+    )
+
+
 @transaction.non_atomic_requests  # read-only: no transaction, no savepoints
 @public
 @never_cache  # shows the person's name: no browser or proxy may keep it (a shared computer)
@@ -185,6 +200,8 @@ def registration_status(request: HttpRequest, signed: str) -> HttpResponse:
     registration = registration_from_cancel_token(signed)
     if registration is None:
         raise Http404
+    if registration.event.is_past:
+        return _event_over(request, registration.event)
     position = None
     if registration.status == Registration.Status.WAITING:
         position = registration.event.registrations.filter(
@@ -211,6 +228,8 @@ def cancel_registration(request: HttpRequest, signed: str) -> HttpResponse:
     registration = registration_from_cancel_token(signed)
     if registration is None:
         raise Http404
+    if registration.event.is_past:
+        return _event_over(request, registration.event)
     if request.method == "POST":
         registration_cancel(registration=registration)
         messages.success(request, _("Your sign-up is cancelled. Thank you for letting us know."))

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Audience, Kind, Registration, Status
+from events.models import Audience, Event, Kind, Registration, Status
 from events.services import SignUp, cancel_token, registration_create
 from kototori.models import Language, OutboundMessage
 from tests.events.factories import EventFactory
@@ -271,6 +271,28 @@ def test_the_pages_behind_a_signed_link_name_the_person_and_are_never_cached(cli
         response = client.get(reverse(name, kwargs={"signed": signed}))
         assert "Pirkko" in response.content.decode()
         assert "no-store" in response["Cache-Control"], name
+
+
+@pytest.mark.parametrize("name", ["events:registration", "events:cancel_registration"])
+def test_after_the_event_its_signed_links_say_it_is_over_and_name_nobody(client, hub, name):
+    event = EventFactory(hub=hub, title_en="Language café")
+    registration, _ = registration_create(
+        event=event, signup=SignUp(name="Pirkko", email="pirkko@example.org")
+    )
+    url = reverse(name, kwargs={"signed": cancel_token(registration)}) + "?lang=en"
+    now = timezone.now()
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=now - timedelta(hours=3), ends_at=now - timedelta(minutes=1)
+    )
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert "This event is over" in html and "Language café" in html
+    assert "Pirkko" not in html and "pirkko@example.org" not in html
+    assert "no-store" in response["Cache-Control"]
+    assert client.post(url).status_code == 410
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"  # nothing changes after the event
 
 
 def test_the_waiting_page_tells_the_place_in_line(client, hub):
