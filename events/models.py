@@ -13,12 +13,11 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from kototori.models import Hub, Language, PartnerOrganisation
 
 TRANSLATED_FIELDS = ("title", "summary", "description")
-# When a visitor's language is missing, pages fall back to these, in order (as modeltranslation does).
-FALLBACK_LANGUAGES = ("fi", "en")
 
 
 class Kind(models.TextChoices):
@@ -228,10 +227,12 @@ class Event(models.Model):
             if not (getattr(self, f"title_{code}", "") or "").strip()
         ]
 
-    def shown_language(self, code: str) -> str:
-        """The language the title is actually shown in for a visitor reading ``code``."""
-        for candidate in (code, *FALLBACK_LANGUAGES):
-            if (getattr(self, f"title_{candidate}", "") or "").strip():
+    def text_language(self, field: str, code: str) -> str:
+        """The language ``field`` (title, summary, description) is actually shown in for a visitor
+        reading ``code``: modeltranslation's own fallback order, so the answer matches the text.
+        A field empty in every language counts as the visitor's own (nothing is shown)."""
+        for candidate in resolution_order(code):
+            if getattr(self, build_localized_fieldname(field, candidate), None) not in (None, ""):
                 return candidate
         return code
 

@@ -17,9 +17,10 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
-from kototori.messaging import message_enqueue
+from kototori.messaging import message_enqueue, message_link
 
 from .models import Event, Feedback, Group, Registration, Status, calendar_bump
 
@@ -63,8 +64,13 @@ def _message(registration: Registration, occasion: str, *, send_after=None) -> b
             "registration": registration,
             "event": event,
             "hub": event.hub,
-            "cancel_url": _cancel_url(registration),
-            "event_url": event.public_url(),
+            "cancel_url": message_link(
+                reverse(
+                    "events:cancel_registration", kwargs={"signed": cancel_token(registration)}
+                ),
+                language=registration.language,
+            ),
+            "event_url": message_link(event.get_absolute_url(), language=registration.language),
         }
         body = render_to_string(f"events/messages/{occasion}.txt", context).strip()
         subject = render_to_string("events/messages/subject.txt", {**context, "occasion": occasion})
@@ -79,15 +85,6 @@ def _message(registration: Registration, occasion: str, *, send_after=None) -> b
         send_after=send_after,
     )
     return created
-
-
-def _cancel_url(registration: Registration) -> str:
-    from django.conf import settings
-    from django.urls import reverse
-
-    return settings.SITE_URL + reverse(
-        "events:cancel_registration", kwargs={"signed": cancel_token(registration)}
-    )
 
 
 # Registration
@@ -442,7 +439,10 @@ def share_text(event: Event, languages: list[str]) -> str:
             parts.append(
                 render_to_string(
                     "events/messages/share.txt",
-                    {"event": event, "event_url": f"{event.public_url()}?lang={code}"},
+                    {
+                        "event": event,
+                        "event_url": message_link(event.get_absolute_url(), language=code),
+                    },
                 ).strip()
             )
     return "\n\n".join(parts)

@@ -29,7 +29,7 @@ import hashlib
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -83,6 +83,15 @@ def message_enqueue(
     if not any(func is _wake_sender for _sids, func, _robust in connection.run_on_commit):
         transaction.on_commit(_wake_sender)  # one wake-up per transaction is enough
     return message, True
+
+
+def message_link(path: str, *, language: str) -> str:
+    """The absolute link a message carries to one of our pages. It names the language the message
+    is written in (``?lang=``, see ``kototori.i18n``), so the page opens in the recipient's language
+    whatever their phone's browser says. The language sits in the query string, beside any signed
+    part of the path, so a signed link stays valid."""
+    separator = "&" if "?" in path else "?"
+    return f"{settings.SITE_URL}{path}{separator}{urlencode({'lang': language})}"
 
 
 def _wake_sender() -> None:

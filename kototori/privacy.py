@@ -349,6 +349,8 @@ INVENTORY: dict[str, Record] = {
             "status": P,
             "partner_feedback": S,
             "link_key": X,  # the partner's signed link
+            "link_revoked_at": P,
+            "link_revoked_by": P,
             "created_by": P,
             "created_at": P,
             "accepted_at": P,

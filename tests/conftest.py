@@ -43,8 +43,12 @@ def _test_settings(settings):
     }
     LocmemBackend.outbox = []
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    # A page opened with ?lang= activates its language in this thread; without a reset, rows a
+    # later test creates (translated names) would land in that language's column.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -620,7 +620,17 @@ class Referral(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.SENT, db_index=True
     )
     partner_feedback = models.TextField(_("partner's feedback"), blank=True)
+    # Part of the partner's signed link: a new key kills every link made before it.
     link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
+    link_revoked_at = models.DateTimeField(_("link revoked"), null=True, blank=True)
+    link_revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("link revoked by"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

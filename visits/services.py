@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from kototori.messaging import message_enqueue
+from kototori.messaging import message_enqueue, message_link
 from kototori.models import Channel, Hub
 
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     VisitChannel,
     Visitor,
     VisitOutcome,
+    new_link_key,
 )
 
 if TYPE_CHECKING:
@@ -325,27 +326,78 @@ def visitor_merge(*, keep: Visitor, duplicate: Visitor) -> Visitor:
 REFERRAL_SALT = "visits.referral"
 
 
+class ReferralLinkRevoked(signing.BadSignature):
+    """A genuine link the hub has since withdrawn: revoked, or replaced by a newer one."""
+
+
+class ReferralLinkClosed(signing.BadSignature):
+    """A genuine, current link to a referral that is closed: the link has done its job."""
+
+    def __init__(self, referral: Referral) -> None:
+        super().__init__("referral closed")
+        self.referral = referral
+
+
 def referral_token(referral: Referral) -> str:
     return signing.dumps({"r": referral.pk, "k": referral.link_key}, salt=REFERRAL_SALT)
 
 
 def referral_from_token(token: str) -> Referral:
-    """The referral a partner's link points at. Raises ``signing.SignatureExpired`` for an old link
-    and ``signing.BadSignature`` for a tampered or revoked one."""
+    """The referral a partner's link points at. Raises ``signing.SignatureExpired`` for an old link,
+    ``signing.BadSignature`` for a tampered one, and its subclasses ``ReferralLinkRevoked`` for a
+    link the hub withdrew and ``ReferralLinkClosed`` once the referral is closed.
+
+    Only we can sign a token, so a valid signature with a key that is no longer the referral's is
+    a link we issued and later replaced, not a guess."""
     max_age = timedelta(days=getattr(settings, "REFERRAL_LINK_MAX_AGE_DAYS", 60))
     data = signing.loads(token, salt=REFERRAL_SALT, max_age=max_age)
     referral = (
         Referral.objects.select_related("hub", "partner", "service", "language", "visitor")
-        .filter(pk=data.get("r"), link_key=data.get("k"))
+        .filter(pk=data.get("r"))
         .first()
     )
     if referral is None:
         raise signing.BadSignature("unknown referral")
+    if not constant_time_compare(referral.link_key, str(data.get("k", ""))):
+        raise ReferralLinkRevoked("link revoked")
+    if referral.is_closed:
+        raise ReferralLinkClosed(referral)
     return referral
 
 
-def referral_link(referral: Referral) -> str:
-    return settings.SITE_URL + reverse("visits:partner_referral", args=[referral_token(referral)])
+def referral_link(referral: Referral, *, language: str) -> str:
+    """The partner's link as a message carries it: in the message's language."""
+    return message_link(
+        reverse("visits:partner_referral", args=[referral_token(referral)]), language=language
+    )
+
+
+def _referral_notify(referral: Referral, *, key: str, renewed: bool = False) -> None:
+    """E-mail the partner its link to the referral, once per ``key``. Partners read Finnish,
+    Swedish or English; the message is in the deployment's language."""
+    if not referral.partner.email:
+        return
+    lang = settings.LANGUAGE_CODE
+    with translation.override(lang):
+        body = render_to_string(
+            "visits/email/referral_sent.txt",
+            {
+                "referral": referral,
+                "link": referral_link(referral, language=lang),
+                "hub": referral.hub,
+                "renewed": renewed,
+            },
+        )
+        subject = translation.gettext("A referral from %(hub)s") % {"hub": referral.hub.name}
+    message_enqueue(
+        key=key,
+        channel=Channel.EMAIL,
+        to=referral.partner.email,
+        body=body,
+        subject=subject,
+        language=lang,
+        hub=referral.hub,
+    )
 
 
 @transaction.atomic
@@ -376,23 +428,44 @@ def referral_create(
     if visit is not None and visit.outcome == VisitOutcome.ADVICE:
         visit.outcome = VisitOutcome.REFERRED
         visit.save(update_fields=["outcome"])
-    if notify_partner and partner.email:
-        lang = settings.LANGUAGE_CODE
-        with translation.override(lang):
-            body = render_to_string(
-                "visits/email/referral_sent.txt",
-                {"referral": referral, "link": referral_link(referral), "hub": hub},
-            )
-            subject = translation.gettext("A referral from %(hub)s") % {"hub": hub.name}
-        message_enqueue(
-            key=f"referral-sent:{referral.pk}",
-            channel=Channel.EMAIL,
-            to=partner.email,
-            body=body,
-            subject=subject,
-            language=lang,
-            hub=hub,
-        )
+    if notify_partner:
+        _referral_notify(referral, key=f"referral-sent:{referral.pk}")
+    return referral
+
+
+@transaction.atomic
+def referral_link_revoke(*, referral: Referral, user: User) -> Referral:
+    """Withdraw the partner's link at once: a new key invalidates every link made so far, and the
+    referral records when and by whom. Revoking a revoked link changes nothing."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.link_revoked_at is None:
+        referral.link_key = new_link_key()
+        referral.link_revoked_at = timezone.now()
+        referral.link_revoked_by = user
+        referral.save(update_fields=["link_key", "link_revoked_at", "link_revoked_by"])
+    return referral
+
+
+@transaction.atomic
+def referral_link_renew(*, referral: Referral, user: User) -> Referral:
+    """Issue a new link in place of a revoked one; the partner gets it by e-mail when it has an
+    address. Only a revoked link is renewed, so a double-click issues (and sends) one link."""
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("hub", "partner", "service")
+        .get(pk=referral.pk)
+    )
+    revoked_at = referral.link_revoked_at
+    if revoked_at is None:
+        return referral
+    referral.link_key = new_link_key()
+    referral.link_revoked_at = None
+    referral.link_revoked_by = None
+    referral.save(update_fields=["link_key", "link_revoked_at", "link_revoked_by"])
+    # Keyed by the revocation it ends (the link key itself is a secret and stays out of the outbox).
+    _referral_notify(
+        referral, key=f"referral-link:{referral.pk}:{revoked_at.timestamp():.6f}", renewed=True
+    )
     return referral
 
 

@@ -44,6 +44,16 @@ urlpatterns = [
     path("h/<slug:hub>/referrals/", referrals.referral_list, name="referrals"),
     path("h/<slug:hub>/referrals/new/", referrals.referral_create_view, name="referral_create"),
     path("h/<slug:hub>/referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
+    path(
+        "h/<slug:hub>/referrals/<int:pk>/link/revoke/",
+        referrals.referral_link_revoke_view,
+        name="referral_link_revoke",
+    ),
+    path(
+        "h/<slug:hub>/referrals/<int:pk>/link/new/",
+        referrals.referral_link_new_view,
+        name="referral_link_new",
+    ),
     path("r/<str:token>/", referrals.partner_referral, name="partner_referral"),
     # Visitors' requests about their own data: the public form and the staff queue
     path("my-data/<slug:hub>/", data_requests.data_request_view, name="data_request"),

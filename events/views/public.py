@@ -7,13 +7,11 @@ calendar costs one query per request.
 
 from __future__ import annotations
 
-import functools
 from datetime import timedelta
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
@@ -25,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from kototori.access import public
+from kototori.i18n import visitor_language
 from kototori.models import Hub, Language
 from kototori.ratelimit import rate_limit
 
@@ -41,41 +40,11 @@ from ..services import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from django.http import HttpRequest
 
 CALENDAR_CACHE_SECONDS = 300
 SIGNUP_RATE = "10/10m"
 FEEDBACK_RATE = "20/10m"
-
-
-def visitor_language(view: Callable) -> Callable:
-    """``?lang=xx`` chooses the page language (and is remembered in the language cookie); without
-    it the cookie or the browser decides, as for any page."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        code = request.GET.get("lang", "")
-        chosen = code in dict(settings.LANGUAGES)
-        if chosen:
-            translation.activate(code)
-            request.LANGUAGE_CODE = code
-            rest = request.GET.copy()
-            del rest["lang"]
-            request.events_next_path = request.path + (f"?{rest.urlencode()}" if rest else "")
-        response = view(request, *args, **kwargs)
-        if chosen:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                code,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                secure=request.is_secure(),
-            )
-        return response
-
-    return wrapped
 
 
 def _hub(slug: str) -> Hub:
@@ -156,21 +125,10 @@ def calendar(request: HttpRequest, hub: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _fallback_notice(event: Event) -> str | None:
-    """The language the text is shown in, when it is not the visitor's own."""
-    current = translation.get_language()
-    shown = event.shown_language(current)
-    if shown == current:
-        return None
-    return translation.get_language_info(shown)["name_local"]
-
-
 def _event_context(request: HttpRequest, event: Event, **extra: Any) -> dict:
     return {
         "event": event,
         "hub": event.hub,
-        "fallback_language": _fallback_notice(event),
-        "shown_language": event.shown_language(translation.get_language()),
         "version": calendar_version(event.hub_id),
         "cache_seconds": CALENDAR_CACHE_SECONDS,
         "absolute_url": event.public_url(),
@@ -219,6 +177,21 @@ def register(request: HttpRequest, hub: str, pk: int) -> HttpResponse:
     )
 
 
+def _event_over(request: HttpRequest, event: Event) -> HttpResponse:
+    """What a sign-up's links show once the event has ended: that it is over, and no longer who
+    signed up (a message can be forwarded, a phone passed on, long after the event)."""
+    return render(
+        request,
+        "events/public/event_over.html",
+        {
+            "event": event,
+            "hub": event.hub,
+            "feedback_open": event.is_published,
+        },
+        status=410,
+    )
+
+
 @transaction.non_atomic_requests  # read-only: no transaction, no savepoints
 @public
 @never_cache  # shows the person's name: no browser or proxy may keep it (a shared computer)
@@ -227,6 +200,8 @@ def registration_status(request: HttpRequest, signed: str) -> HttpResponse:
     registration = registration_from_cancel_token(signed)
     if registration is None:
         raise Http404
+    if registration.event.is_past:
+        return _event_over(request, registration.event)
     position = None
     if registration.status == Registration.Status.WAITING:
         position = registration.event.registrations.filter(
@@ -253,6 +228,8 @@ def cancel_registration(request: HttpRequest, signed: str) -> HttpResponse:
     registration = registration_from_cancel_token(signed)
     if registration is None:
         raise Http404
+    if registration.event.is_past:
+        return _event_over(request, registration.event)
     if request.method == "POST":
         registration_cancel(registration=registration)
         messages.success(request, _("Your sign-up is cancelled. Thank you for letting us know."))

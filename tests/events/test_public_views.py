@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import timedelta
 
@@ -5,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Audience, Kind, Registration, Status
+from events.models import Audience, Event, Kind, Registration, Status
 from events.services import SignUp, cancel_token, registration_create
 from kototori.models import Language, OutboundMessage
 from tests.events.factories import EventFactory
@@ -99,6 +100,61 @@ def test_an_untranslated_event_falls_back_to_finnish_and_says_so(client, hub):
     assert "translation-missing" in page
     translated = client.get(event.get_absolute_url() + "?lang=fi").content.decode()
     assert "translation-missing" not in translated
+
+
+def test_an_untranslated_description_inside_an_arabic_page_is_marked_finnish_with_a_note(
+    client, hub
+):
+    event = EventFactory(
+        hub=hub,
+        title_fi="Asuntoinfo",
+        title_ar="معلومات السكن",
+        summary_fi="Vuokrasopimukset tutuiksi.",
+        summary_ar="تعرف على عقود الإيجار.",
+        description_fi="Tule kysymään vuokrasopimuksista.",
+    )
+    page = client.get(event.get_absolute_url() + "?lang=ar").content.decode()
+    # The translated parts are the page's own language; the one shown in Finnish says so.
+    assert "<h1>معلومات السكن</h1>" in page
+    assert '<p class="lead">تعرف على عقود الإيجار.</p>' in page
+    assert '<div class="event-description" lang="fi" dir="ltr">' in page
+    assert "Tule kysymään vuokrasopimuksista." in page
+    note = re.search(r'<p class="[^"]*translation-missing[^"]*"[^>]*>(.*?)</p>', page, re.S)
+    assert note and "العربيّة" in note.group(1)  # Arabic, in Arabic
+    assert 'lang="fi"' not in note.group(0)  # the note is in the visitor's language
+    translated = client.get(event.get_absolute_url() + "?lang=fi").content.decode()
+    assert "translation-missing" not in translated
+    assert '<div class="event-description">' in translated
+
+
+@pytest.mark.parametrize(
+    "page", ["calendar", "event", "register", "registration", "cancel", "poster", "feedback"]
+)
+def test_every_public_page_marks_an_event_title_shown_in_another_language(client, hub, page):
+    start = timezone.now() - timedelta(hours=1) if page == "feedback" else None
+    event = EventFactory(
+        hub=hub,
+        title_fi="Asuntoinfo",
+        title_en="",
+        **({"starts_at": start, "ends_at": start + timedelta(hours=3)} if start else {}),
+    )
+    registration, _ = registration_create(event=event, signup=SignUp(name="Amina"))
+    urls = {
+        "calendar": reverse("events:calendar", kwargs={"hub": hub.slug}),
+        "event": event.get_absolute_url(),
+        "register": reverse("events:register", kwargs={"hub": hub.slug, "pk": event.pk}),
+        "registration": reverse(
+            "events:registration", kwargs={"signed": cancel_token(registration)}
+        ),
+        "cancel": reverse(
+            "events:cancel_registration", kwargs={"signed": cancel_token(registration)}
+        ),
+        "poster": reverse("events:poster", kwargs={"hub": hub.slug, "pk": event.pk}),
+        "feedback": reverse("events:feedback_form", kwargs={"hub": hub.slug, "pk": event.pk}),
+    }
+    html = client.get(urls[page] + "?lang=so").content.decode()
+    assert re.search(r'lang="fi" dir="ltr">(<a [^>]*>)?Asuntoinfo<', html), html
+    assert "translation-missing" in html
 
 
 def test_the_event_page_has_open_graph_tags_for_a_shared_link(client, hub):
@@ -215,6 +271,28 @@ def test_the_pages_behind_a_signed_link_name_the_person_and_are_never_cached(cli
         response = client.get(reverse(name, kwargs={"signed": signed}))
         assert "Pirkko" in response.content.decode()
         assert "no-store" in response["Cache-Control"], name
+
+
+@pytest.mark.parametrize("name", ["events:registration", "events:cancel_registration"])
+def test_after_the_event_its_signed_links_say_it_is_over_and_name_nobody(client, hub, name):
+    event = EventFactory(hub=hub, title_en="Language café")
+    registration, _ = registration_create(
+        event=event, signup=SignUp(name="Pirkko", email="pirkko@example.org")
+    )
+    url = reverse(name, kwargs={"signed": cancel_token(registration)}) + "?lang=en"
+    now = timezone.now()
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=now - timedelta(hours=3), ends_at=now - timedelta(minutes=1)
+    )
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert "This event is over" in html and "Language café" in html
+    assert "Pirkko" not in html and "pirkko@example.org" not in html
+    assert "no-store" in response["Cache-Control"]
+    assert client.post(url).status_code == 410
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"  # nothing changes after the event
 
 
 def test_the_waiting_page_tells_the_place_in_line(client, hub):

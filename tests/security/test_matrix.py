@@ -20,16 +20,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
+from django.core import signing
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from events.services import cancel_token
 from kototori.models import Role
 from tests.advisors.factories import ensure_reference_data
+from tests.events.factories import RegistrationFactory
 from tests.rights.world import build_world
-from visits.models import DataRequest
-from visits.services import display_token, referral_token
+from tests.visits.factories import ReferralFactory
+from visits.models import DataRequest, Referral
+from visits.services import REFERRAL_SALT, display_token, referral_token
 from visits.views.data_requests import receipt_token
 
 if TYPE_CHECKING:
@@ -135,8 +139,12 @@ TABLE: dict[str, Row] = {
     "visits:referrals": row({FD, PRO, MGR}),
     "visits:referral_create": row({FD, PRO, MGR}),
     "visits:referral_detail": row({FD, PRO, MGR}, foreign=True),
+    "visits:referral_link_revoke": row({FD, PRO, MGR}, ok=POSTED, method="POST", foreign=True),
+    "visits:referral_link_new": row({FD, PRO, MGR}, ok=POSTED, method="POST", foreign=True),
     "visits:partner_referral": public_row(),
     "visits:partner_referral@tampered": public_row(404),
+    "visits:partner_referral@revoked": public_row(410),
+    "visits:partner_referral@closed": public_row(410),
     "visits:case_create": row({FD, PRO, MGR}),
     "visits:outreach": row({FD, PRO, CO, MGR}),
     "visits:outreach_create": row({FD, PRO, CO, MGR}),
@@ -205,7 +213,9 @@ TABLE: dict[str, Row] = {
     # Events, public side
     "events:cancel_registration": public_row(),
     "events:cancel_registration@tampered": public_row(404),
+    "events:cancel_registration@over": public_row(410),
     "events:registration": public_row(),
+    "events:registration@over": public_row(410),
     "events:calendar": public_row(),
     "events:feed": public_row(),
     "events:public_event": public_row(),
@@ -275,6 +285,17 @@ BUILDERS: dict[str, Callable] = {
     "visits:partner_referral@tampered": lambda w, h: {
         "token": referral_token(w.objects["referral"])[:-2] + "xx"
     },
+    # Signed by us with a key the referral no longer has: a link the hub revoked.
+    "visits:partner_referral@revoked": lambda w, h: {
+        "token": signing.dumps(
+            {"r": w.objects["referral"].pk, "k": "revoked-key"}, salt=REFERRAL_SALT
+        )
+    },
+    "visits:partner_referral@closed": lambda w, h: {
+        "token": referral_token(w.objects["closed_referral"])
+    },
+    "visits:referral_link_revoke": _o("link_referral"),
+    "visits:referral_link_new": _o("link_referral"),
     "visits:data_request": _hub,
     "visits:data_request_sent": lambda w, h: {
         "hub": w.hub.slug,
@@ -345,7 +366,13 @@ BUILDERS: dict[str, Callable] = {
     "events:cancel_registration@tampered": lambda w, h: {
         "signed": cancel_token(w.objects["registration"])[:-2] + "xx"
     },
+    "events:cancel_registration@over": lambda w, h: {
+        "signed": cancel_token(w.objects["past_registration"])
+    },
     "events:registration": lambda w, h: {"signed": cancel_token(w.objects["registration"])},
+    "events:registration@over": lambda w, h: {
+        "signed": cancel_token(w.objects["past_registration"])
+    },
     "events:calendar": _hub,
     "events:feed": _hub,
     "events:public_event": _o("event"),
@@ -413,6 +440,18 @@ def world(django_db_setup, django_db_blocker):
                     message=f"{hub_world.canary}-message",
                     visitor=hub_world.objects["visitor"],
                 )
+                o = hub_world.objects
+                o["past_registration"] = RegistrationFactory(
+                    event=o["past_event"], name=f"{hub_world.canary}-Past registrant"
+                )
+                o["closed_referral"] = ReferralFactory(
+                    hub=hub_world.hub,
+                    partner=o["partner"],
+                    status=Referral.Status.COMPLETED,
+                    closed_at=timezone.now(),
+                )
+                # Its own referral: the POST rows revoke and renew its link.
+                o["link_referral"] = ReferralFactory(hub=hub_world.hub, partner=o["partner"])
             clients = {}
             for key, hub_world in world.items():
                 for persona in PERSONAS:

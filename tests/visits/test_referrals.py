@@ -1,12 +1,15 @@
+import re
+
 import pytest
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from kototori.models import Role
+from kototori.models import OutboundMessage, Role
 from tests.factories import PartnerFactory, PartnerServiceFactory, topic
 from tests.visits.factories import ReferralFactory, VisitFactory
 from visits.models import Referral
-from visits.services import REFERRAL_SALT, referral_token
+from visits.services import REFERRAL_SALT, referral_create, referral_token
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +79,12 @@ def test_the_partner_link_shows_no_contact_details(client, hub, partner):
 
 def test_a_tampered_link_gets_a_clear_message(client, hub, partner):
     referral = ReferralFactory(hub=hub, partner=partner)
-    forged = signing.dumps({"r": referral.pk, "k": "guess"}, salt=REFERRAL_SALT)
+    # Another referral's number in the real link's payload: the signature no longer matches.
+    token = referral_token(referral)
+    rest = token.split(":", 1)[1]
+    other = signing.dumps({"r": referral.pk + 1, "k": referral.link_key}, salt=REFERRAL_SALT)
+    forged = other.split(":", 1)[0] + ":" + rest
+    assert forged != token
     response = client.get(reverse("visits:partner_referral", args=[forged]), headers=ENGLISH)
     assert response.status_code == 404
     assert "not valid" in response.content.decode()
@@ -95,6 +103,145 @@ def test_an_expired_link_gets_a_clear_message(client, hub, partner, settings):
     response = client.get(url, headers=ENGLISH)
     assert response.status_code == 410
     assert "expired" in response.content.decode()
+
+
+def test_the_link_in_the_partners_message_opens_in_the_messages_language(
+    client, hub, partner, make_member
+):
+    referral = referral_create(hub=hub, user=make_member(Role.FRONT_DESK, hub), partner=partner)
+    body = OutboundMessage.objects.get(key=f"referral-sent:{referral.pk}").body
+    link = re.search(r"https?://\S+", body).group(0)
+    assert link.endswith(f"?lang={settings.LANGUAGE_CODE}")
+    response = client.get(link.removeprefix(settings.SITE_URL), headers=ENGLISH)
+    assert response.status_code == 200  # the signature holds with ?lang= beside it
+    assert f'<html lang="{settings.LANGUAGE_CODE}"' in response.content.decode()
+
+
+def partner_url(referral) -> str:
+    return reverse("visits:partner_referral", args=[referral_token(referral)])
+
+
+def detail_url(referral) -> str:
+    return reverse("visits:referral_detail", kwargs={"hub": referral.hub.slug, "pk": referral.pk})
+
+
+def revoke_url(referral) -> str:
+    return reverse(
+        "visits:referral_link_revoke", kwargs={"hub": referral.hub.slug, "pk": referral.pk}
+    )
+
+
+def new_link_url(referral) -> str:
+    return reverse("visits:referral_link_new", kwargs={"hub": referral.hub.slug, "pk": referral.pk})
+
+
+def link_on_page(html: str) -> str | None:
+    match = re.search(r'value="(https?://[^"]+/r/[^"]+)"', html)
+    return match.group(1).removeprefix("http://testserver") if match else None
+
+
+def key_of(link: str) -> str:
+    """The referral key a link opens (its text also carries the time it was signed)."""
+    token = re.search(r"/r/([^/?]+)/", link).group(1)
+    return signing.loads(token, salt=REFERRAL_SALT)["k"]
+
+
+class TestRevokingTheLink:
+    def test_front_desk_revokes_the_link_after_confirming_and_sees_when(
+        self, desk, client, hub, partner
+    ):
+        referral = ReferralFactory(hub=hub, partner=partner, note="Housing allowance")
+        link = partner_url(referral)
+        page = desk.get(detail_url(referral)).content.decode()
+        form = re.search(rf'<form[^>]*action="{revoke_url(referral)}".*?</form>', page, re.S)
+        assert form and "data-confirm=" in form.group(0)  # the button asks first
+        assert desk.post(revoke_url(referral)).status_code == 302
+        referral.refresh_from_db()
+        assert referral.link_revoked_at is not None
+        assert referral.link_revoked_by == desk.user
+        page = desk.get(detail_url(referral)).content.decode()
+        assert "Link revoked on" in page
+        assert link_on_page(page) is None  # nothing left to copy
+        gone = client.get(link, headers=ENGLISH)
+        assert gone.status_code == 410
+        html = gone.content.decode()
+        assert "withdrawn" in html
+        assert "Housing allowance" not in html
+        assert client.post(link, {"status": "completed", "feedback": "x"}).status_code == 410
+        referral.refresh_from_db()
+        assert referral.status == "sent" and referral.partner_feedback == ""
+
+    def test_the_revoked_page_speaks_the_partners_language(self, desk, client, hub, partner):
+        referral = ReferralFactory(hub=hub, partner=partner)
+        link = partner_url(referral)
+        desk.post(revoke_url(referral))
+        html = client.get(link, headers={"accept-language": "sv"}).content.decode()
+        assert '<html lang="sv"' in html
+
+    def test_a_new_link_works_is_sent_to_the_partner_and_the_old_one_stays_dead(
+        self, desk, client, hub, partner
+    ):
+        referral = ReferralFactory(hub=hub, partner=partner)
+        old = partner_url(referral)
+        desk.post(revoke_url(referral))
+        assert desk.post(new_link_url(referral)).status_code == 302
+        referral.refresh_from_db()
+        assert referral.link_revoked_at is None
+        new = link_on_page(desk.get(detail_url(referral)).content.decode())
+        assert new and key_of(new) != key_of(old)
+        assert client.get(new).status_code == 200
+        assert client.get(old, headers=ENGLISH).status_code == 410
+        sent = OutboundMessage.objects.get(key__startswith=f"referral-link:{referral.pk}:")
+        assert sent.to == partner.email
+        assert key_of(re.search(r"https?://\S+", sent.body).group(0)) == key_of(new)
+        desk.post(new_link_url(referral))  # a double-click issues and sends one link
+        assert key_of(link_on_page(desk.get(detail_url(referral)).content.decode())) == key_of(new)
+        assert OutboundMessage.objects.filter(key__startswith="referral-link:").count() == 1
+        desk.post(revoke_url(referral))
+        desk.post(new_link_url(referral))
+        assert OutboundMessage.objects.filter(key__startswith="referral-link:").count() == 2
+
+    @pytest.mark.parametrize("status", ["completed", "no_show"])
+    def test_the_link_expires_when_the_referral_closes(self, desk, client, hub, partner, status):
+        referral = ReferralFactory(hub=hub, partner=partner, note="Housing allowance")
+        link = partner_url(referral)
+        desk.post(detail_url(referral), {"status": status, "feedback": ""})
+        closed = client.get(link, headers=ENGLISH)
+        assert closed.status_code == 410
+        html = closed.content.decode()
+        assert "closed" in html and "Housing allowance" not in html
+        page = desk.get(detail_url(referral)).content.decode()
+        assert "The link expired when the referral was closed" in page
+        # Reopened by the hub, the same link works again.
+        desk.post(detail_url(referral), {"status": "accepted", "feedback": ""})
+        assert client.get(link).status_code == 200
+
+    def test_the_partner_who_closes_it_is_thanked_on_the_closed_page(self, client, hub, partner):
+        referral = ReferralFactory(hub=hub, partner=partner)
+        response = client.post(
+            partner_url(referral),
+            {"status": "completed", "feedback": "Done."},
+            headers=ENGLISH,
+            follow=True,
+        )
+        html = response.content.decode()
+        assert "Thank you. The hub can now see the update." in html
+        assert response.status_code == 410 and "closed" in html
+
+    def test_only_the_roles_that_manage_referrals_revoke_in_their_own_hub(
+        self, client_for, client, hub, other_hub
+    ):
+        referral = ReferralFactory(hub=hub)
+        for url in (revoke_url(referral), new_link_url(referral)):
+            assert client_for(Role.COORDINATOR, hub).post(url).status_code == 404
+            assert client_for(Role.FRONT_DESK, other_hub).post(url).status_code == 404
+            assert client.post(url).status_code == 302  # to the login page
+            assert client_for(Role.PROFESSIONAL, hub).get(url).status_code == 405
+        referral.refresh_from_db()
+        assert referral.link_revoked_at is None
+        assert client_for(Role.MANAGER, hub).post(revoke_url(referral)).status_code == 302
+        referral.refresh_from_db()
+        assert referral.link_revoked_at is not None
 
 
 class TestPersonas:

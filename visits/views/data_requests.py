@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from events.views.public import visitor_language
 from kototori.access import Perm, has_perm, hub_permission_required, public
 from kototori.audit import log_person_access
+from kototori.i18n import visitor_language
 from kototori.models import Hub
 from kototori.ratelimit import rate_limit
 

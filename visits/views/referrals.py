@@ -11,13 +11,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from kototori.access import Perm, hub_permission_required, public
+from kototori.i18n import visitor_language
 from kototori.ratelimit import rate_limit
 
 from ..forms import ReferralForm, ReferralStatusForm
 from ..models import Referral, Visit, Visitor
-from ..services import referral_create, referral_from_token, referral_token, referral_update
+from ..services import (
+    ReferralLinkClosed,
+    ReferralLinkRevoked,
+    referral_create,
+    referral_from_token,
+    referral_link_renew,
+    referral_link_revoke,
+    referral_token,
+    referral_update,
+)
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -77,13 +88,20 @@ def referral_create_view(request: HttpRequest, hub: Hub) -> HttpResponse:
     )
 
 
-@hub_permission_required(Perm.REFERRAL_MANAGE)
-def referral_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
-    referral = get_object_or_404(
-        Referral.objects.select_related("partner", "service", "language", "created_by"),
+def _get_referral_for_user(hub: Hub, pk: int) -> Referral:
+    """The hub comes from the permission decorator; a referral of any other hub is 404."""
+    return get_object_or_404(
+        Referral.objects.select_related(
+            "partner", "service", "language", "created_by", "link_revoked_by"
+        ),
         pk=pk,
         hub=hub,
     )
+
+
+@hub_permission_required(Perm.REFERRAL_MANAGE)
+def referral_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    referral = _get_referral_for_user(hub, pk)
     form = ReferralStatusForm(
         request.POST if request.method == "POST" else None,
         initial={"status": referral.status, "feedback": referral.partner_feedback},
@@ -96,6 +114,7 @@ def referral_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Saved."))
         return redirect("visits:referral_detail", hub=hub.slug, pk=referral.pk)
+    link_works = referral.link_revoked_at is None and not referral.is_closed
     return render(
         request,
         "visits/referral_detail.html",
@@ -104,25 +123,63 @@ def referral_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
             "referral": referral,
             "topics": list(referral.topics.all()),
             "form": form,
+            # A dead link is not shown: nobody should copy it and send it on.
             "link": request.build_absolute_uri(
                 reverse("visits:partner_referral", args=[referral_token(referral)])
-            ),
+            )
+            if link_works
+            else None,
         },
         status=400 if request.method == "POST" else 200,
     )
 
 
+@require_POST
+@hub_permission_required(Perm.REFERRAL_MANAGE)
+def referral_link_revoke_view(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    referral = referral_link_revoke(referral=_get_referral_for_user(hub, pk), user=request.user)
+    messages.success(request, _("The partner's link no longer works."))
+    return redirect("visits:referral_detail", hub=hub.slug, pk=referral.pk)
+
+
+@require_POST
+@hub_permission_required(Perm.REFERRAL_MANAGE)
+def referral_link_new_view(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    referral = referral_link_renew(referral=_get_referral_for_user(hub, pk), user=request.user)
+    if referral.partner.email:
+        messages.success(
+            request,
+            _("A new link is ready and sent to %(email)s.") % {"email": referral.partner.email},
+        )
+    else:
+        messages.success(request, _("A new link is ready: copy it and send it to the partner."))
+    return redirect("visits:referral_detail", hub=hub.slug, pk=referral.pk)
+
+
+def _link_not_working(request: HttpRequest, reason: str, *, status: int, **extra) -> HttpResponse:
+    """The page a partner gets from a link that no longer opens the referral, in the partner's
+    language (the link's ``?lang=``, else the browser's); it shows nothing of the referral."""
+    return render(
+        request, "visits/partner_link_invalid.html", {"reason": reason, **extra}, status=status
+    )
+
+
 @never_cache
 @public
+@visitor_language
 @rate_limit("partner-link", settings.KIOSK_RATE_LIMIT)
 def partner_referral(request: HttpRequest, token: str) -> HttpResponse:
     """What a partner sees from the link: this one referral's minimum data, and a status form."""
     try:
         referral = referral_from_token(token)
     except signing.SignatureExpired:
-        return render(request, "visits/partner_link_invalid.html", {"expired": True}, status=410)
+        return _link_not_working(request, "expired", status=410)
+    except ReferralLinkRevoked:
+        return _link_not_working(request, "revoked", status=410)
+    except ReferralLinkClosed as closed:
+        return _link_not_working(request, "closed", status=410, hub=closed.referral.hub)
     except signing.BadSignature:
-        return render(request, "visits/partner_link_invalid.html", {"expired": False}, status=404)
+        return _link_not_working(request, "invalid", status=404)
     form = ReferralStatusForm(
         request.POST if request.method == "POST" else None,
         initial={"status": referral.status, "feedback": referral.partner_feedback},
