@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal.ratelimit import get_ip
 
+from .ratelimit import client_ip
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -20,6 +22,10 @@ if TYPE_CHECKING:
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # One definition of "the client" for the login limits and the public forms' limits.
+        return client_ip(request)
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         # allauth keys the lockout by the login alone; add the (proxy-aware) client address.

@@ -311,7 +311,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # Five wrong passwords for one account from one address: that address waits 15 minutes. Keyed by
 # account and address (kototori.accounts.AccountAdapter), so nobody can lock a colleague out.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# How many reverse proxies in front append to X-Forwarded-For. Every limit, the login ones and the
+# public forms', keys on the address they report (kototori.ratelimit.client_ip); a mismatch with the
+# requests really arriving is reported by /healthz and `check --deploy` (kototori.proxycheck).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT  # unused while the adapter asks client_ip
 
 SESSION_COOKIE_AGE = 10 * 60 * 60  # absolute lifetime of a staff session
 # Enforced by kototori.middleware.SessionTimeoutMiddleware (the cookie age alone slides).
@@ -398,9 +402,17 @@ LOGGING = {
 
 # A form whose CSRF check fails gets our own page in the person's language (kototori.views.core).
 CSRF_FAILURE_VIEW = "kototori.views.core.csrf_failure"
+# Public forms (kototori.ratelimit): accepted submissions per client address ("count/period").
+# A form sent back with errors does not count. Event forms count per event and address, so a hub's
+# shared Wi-Fi can sign up a whole group for one event; the *_ADDRESS_ limits cap one address
+# across all events.
 KIOSK_RATE_LIMIT = env.str("KIOSK_RATE_LIMIT", default="20/10m")
-# The public "my data" request form (visits.views.data_requests): POSTs per client address.
+PARTNER_LINK_RATE_LIMIT = env.str("PARTNER_LINK_RATE_LIMIT", default="20/10m")
 DATA_REQUEST_RATE_LIMIT = env.str("DATA_REQUEST_RATE_LIMIT", default="5/h")
+EVENT_SIGNUP_RATE_LIMIT = env.str("EVENT_SIGNUP_RATE_LIMIT", default="40/h")
+EVENT_SIGNUP_ADDRESS_RATE_LIMIT = env.str("EVENT_SIGNUP_ADDRESS_RATE_LIMIT", default="60/h")
+EVENT_FEEDBACK_RATE_LIMIT = env.str("EVENT_FEEDBACK_RATE_LIMIT", default="60/h")
+EVENT_FEEDBACK_ADDRESS_RATE_LIMIT = env.str("EVENT_FEEDBACK_ADDRESS_RATE_LIMIT", default="100/h")
 # Keyed hashes of erased people, appended after each erasure. Keep this file OUTSIDE the database
 # backups (and back it up separately): after restoring an older backup, `manage.py
 # reapply_erasures` reads it to erase again whoever came back.
