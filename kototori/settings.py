@@ -71,12 +71,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kototori.middleware.ProxyCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kototori.middleware.ExtraSecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kototori.middleware.NoStoreForStaffMiddleware",
+    "kototori.middleware.KnownDeviceMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -308,9 +310,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "kototori.passwords.ContextWordsValidator", "OPTIONS": {"min_length": 12}},
 ]
-# Five wrong passwords for one account from one address: that address waits 15 minutes. Keyed by
-# account and address (kototori.accounts.AccountAdapter), so nobody can lock a colleague out.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
+# Failed logins (kototori.lockout has the whole picture): per client address across accounts, and
+# per account and address (per account and device for a browser the account was used on before),
+# so nobody can lock a colleague out from elsewhere; then, per account from every unknown browser,
+# a delay that doubles with each failure after the free ones, up to a maximum.
+LOGIN_ADDRESS_RATE_LIMIT = env.str("LOGIN_ADDRESS_RATE_LIMIT", default="10/m")
+LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT = env.str("LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT", default="5/15m")
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{LOGIN_ADDRESS_RATE_LIMIT}/ip,{LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT}/key"
+}
+LOGIN_ACCOUNT_FREE_FAILURES = env.int("LOGIN_ACCOUNT_FREE_FAILURES", default=10)
+LOGIN_ACCOUNT_MAX_DELAY = env.int("LOGIN_ACCOUNT_MAX_DELAY", default=15 * 60)
+LOGIN_KNOWN_DEVICE_DAYS = env.int("LOGIN_KNOWN_DEVICE_DAYS", default=180)
+KNOWN_DEVICE_COOKIE_NAME = "kototori_device"
 # How many reverse proxies in front append to X-Forwarded-For. Every limit, the login ones and the
 # public forms', keys on the address they report (kototori.ratelimit.client_ip); a mismatch with the
 # requests really arriving is reported by /healthz and `check --deploy` (kototori.proxycheck).
@@ -366,6 +378,7 @@ if not DEBUG:
     # __Host- cookies: only over HTTPS, only for this exact host, path / (no subdomain can set them).
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    KNOWN_DEVICE_COOKIE_NAME = "__Host-kototori_device"
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 CONTENT_SECURITY_POLICY = {
