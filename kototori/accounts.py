@@ -1,9 +1,14 @@
-"""django-allauth adapter: staff accounts are created by invitation, never by open sign-up.
+"""django-allauth adapter and forms: staff accounts are created by invitation, never by open
+sign-up.
 
 Failed logins meet three layers of limits (see ``kototori.lockout``): allauth's per address and
 per account and address (or device), a growing delay per account for browsers it was not used on,
 and known-device cookies that let the owner's own browsers past the last two. Every layer sees the
 client address of ``kototori.ratelimit.client_ip``.
+
+An authenticator app's code works once: allauth refuses a code already used at login, but not the
+one typed to set the app up, which could then open the next login (``ActivateTOTPForm``). A code
+refused for having been used says so, instead of "Incorrect code".
 """
 
 from __future__ import annotations
@@ -12,9 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit as allauth_ratelimit
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
+from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
+from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from . import lockout
 from .ratelimit import client_ip
@@ -86,3 +99,64 @@ class AccountAdapter(DefaultAccountAdapter):
             return None
         user = get_user_model()._default_manager.filter(email__iexact=login).first()
         return lockout.known_device(request, user)
+
+
+# One-time codes
+
+
+def _used_code_key(user: Any, code: str) -> str:
+    # allauth's own key for a used code, so that its login check sees ours and the other way round.
+    return TOTP(Authenticator(user_id=user.pk, type=Authenticator.Type.TOTP))._get_used_cache_key(
+        code
+    )
+
+
+def _totp_code_was_used(user: Any, code: str) -> bool:
+    """Whether ``code`` is the user's current app code, but already used."""
+    if not code:
+        return False
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        return False
+    secret = decrypt(authenticator.data["secret"])
+    return validate_totp_code(secret, code) and cache.get(_used_code_key(user, code)) is not None
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """allauth's form; the code that proved the app is used up, like a code used at login."""
+
+    def clean_code(self) -> str:
+        code = super().clean_code()
+        # A code stays valid for its own step and TOTP_TOLERANCE steps either side.
+        lifetime = mfa_settings.TOTP_PERIOD * (2 * mfa_settings.TOTP_TOLERANCE + 1)
+        cache.set(_used_code_key(self.user, code), "y", timeout=lifetime)
+        return code
+
+
+CODE_USED = _(
+    "This code has already been used. Wait until your authenticator app shows a new code, "
+    "then enter that one."
+)
+
+
+class _SayWhenCodeWasUsed:
+    user: Any
+    cleaned_data: dict[str, Any]
+
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()  # type: ignore[misc]
+        except ValidationError as error:
+            if error.code == "incorrect_code" and _totp_code_was_used(
+                self.user, self.cleaned_data.get("code", "")
+            ):
+                raise ValidationError(CODE_USED, code="code_used") from None
+            raise
+
+
+class AuthenticateForm(_SayWhenCodeWasUsed, mfa_forms.AuthenticateForm):
+    pass
+
+
+class ReauthenticateForm(_SayWhenCodeWasUsed, mfa_forms.ReauthenticateForm):
+    pass

@@ -297,6 +297,12 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_PASSKEY_SIGNUP_ENABLED = False
 MFA_TOTP_ISSUER = "Kototori"
+# The code typed to set up an app is used up like a code used at login (kototori.accounts).
+MFA_FORMS = {
+    "activate_totp": "kototori.accounts.ActivateTOTPForm",
+    "authenticate": "kototori.accounts.AuthenticateForm",
+    "reauthenticate": "kototori.accounts.ReauthenticateForm",
+}
 # Roles that see person records must have a second factor when this is on.
 REQUIRE_MFA = env.bool("REQUIRE_MFA", default=not DEBUG)
 
