@@ -13,9 +13,13 @@ refused for having been used says so, instead of "Incorrect code".
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
+from allauth.account.models import EmailAddress
+from allauth.core import context
 from allauth.core.internal import ratelimit as allauth_ratelimit
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.base import forms as mfa_forms
@@ -93,12 +97,38 @@ class AccountAdapter(DefaultAccountAdapter):
         lockout.remember_device(request, user)
         return super().post_login(request, user, **kwargs)
 
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """allauth asks for the password again before a second factor is added or removed, even
+        right after the login form took it: a first login then typed it twice. A password typed
+        at login within ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` counts as typed again."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = context.request
+        if not required or request is None or not request.user.is_authenticated:
+            return required
+        cutoff = time.time() - settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+        return not any(
+            record.get("method") == "password" and record.get("at", 0) > cutoff
+            for record in get_authentication_records(request, request.user)
+        )
+
     @staticmethod
     def _known_device(request: HttpRequest, login: str) -> str | None:
         if not login or settings.KNOWN_DEVICE_COOKIE_NAME not in request.COOKIES:
             return None
         user = get_user_model()._default_manager.filter(email__iexact=login).first()
         return lockout.known_device(request, user)
+
+
+def email_proven(user: Any) -> None:
+    """The person read a link sent to the account's address (the invitation, a password reset):
+    the address is verified. Without this, opening the e-mail settings (which records the address
+    as unverified) kept allauth from adding a second factor until a verification mail was read."""
+    addresses = EmailAddress.objects.filter(user=user)
+    if not user.email or addresses.exclude(email__iexact=user.email).exists():
+        return  # the link may have gone to another of the user's addresses
+    address = addresses.first() or EmailAddress(user=user, email=user.email)
+    address.verified = address.primary = True
+    address.save()
 
 
 # One-time codes

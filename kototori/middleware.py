@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from . import lockout, proxycheck
 from .access import PERSON_DATA_ROLES, all_roles
+from .accounts import email_proven
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -219,9 +220,11 @@ class KnownDeviceMiddleware:
 
 def password_reset(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
     """allauth's ``password_reset`` receiver: the link came by e-mail, so its reader owns the
-    account. The per-account delay is lifted and this browser becomes a known device."""
+    account and the address. The per-account delay is lifted, this browser becomes a known
+    device and the address counts as verified."""
     lockout.account_clear(getattr(user, "email", "") or "")
     lockout.remember_device(request, user)
+    email_proven(user)
 
 
 class ExtraSecurityHeadersMiddleware:
