@@ -70,9 +70,7 @@ def test_an_invited_person_opens_their_email_settings_then_sets_up_an_app_typing
     browser = Recorder()
     _accept_invitation(browser)
 
-    response = browser.post(
-        "/accounts/login/", {"login": invited.email, "password": NEW_PASSWORD}
-    )
+    response = browser.post("/accounts/login/", {"login": invited.email, "password": NEW_PASSWORD})
     assert response.status_code == 302
     assert browser.get("/", follow=True).redirect_chain[-1][0] == "/accounts/2fa/"
 
@@ -126,7 +124,9 @@ def test_in_a_browser_a_first_login_reaches_a_working_app_in_one_pass(
     visited: list[str] = []
     page.on("request", lambda request: visited.append(request.url))
     link = next(
-        line for line in mail.outbox[-1].body.splitlines() if "/accounts/password/reset/key/" in line
+        line
+        for line in mail.outbox[-1].body.splitlines()
+        if "/accounts/password/reset/key/" in line
     )
     page.goto(live_server.url + link[link.index("/accounts/") :].strip())
     page.fill("input[name=password1]", NEW_PASSWORD)
