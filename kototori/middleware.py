@@ -18,7 +18,9 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
+from . import lockout, proxycheck
 from .access import PERSON_DATA_ROLES, all_roles
+from .accounts import email_proven
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -189,7 +191,40 @@ class NoStoreForStaffMiddleware:
         return response
 
 
-# Connected when the middleware module loads, which Django does before serving any request.
+class ProxyCheckMiddleware:
+    """Notes requests that contradict ``TRUSTED_PROXY_COUNT`` for /healthz and ``check --deploy``
+    (``kototori.proxycheck``). First in the list, so that it sees every request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        proxycheck.observe(request)
+        return self.get_response(request)
+
+
+class KnownDeviceMiddleware:
+    """Sets the known-device cookie on the response of a full login or of a password reset from
+    the e-mailed link (``kototori.lockout``): the signals that note them have no response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, lockout.REMEMBER_ATTR, None)
+        if user is not None:
+            lockout.set_device_cookie(request, response, user)
+        return response
+
+
+def password_reset(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """allauth's ``password_reset`` receiver: the link came by e-mail, so its reader owns the
+    account and the address. The per-account delay is lifted, this browser becomes a known
+    device and the address counts as verified."""
+    lockout.account_clear(getattr(user, "email", "") or "")
+    lockout.remember_device(request, user)
+    email_proven(user)
 
 
 class ExtraSecurityHeadersMiddleware:

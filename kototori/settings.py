@@ -71,12 +71,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kototori.middleware.ProxyCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kototori.middleware.ExtraSecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kototori.middleware.NoStoreForStaffMiddleware",
+    "kototori.middleware.KnownDeviceMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -281,6 +283,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Adding or removing a second factor needs the password typed within this many seconds: at login
+# or on allauth's re-authentication page (kototori.accounts).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
@@ -295,6 +300,12 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_PASSKEY_SIGNUP_ENABLED = False
 MFA_TOTP_ISSUER = "Kototori"
+# The code typed to set up an app is used up like a code used at login (kototori.accounts).
+MFA_FORMS = {
+    "activate_totp": "kototori.accounts.ActivateTOTPForm",
+    "authenticate": "kototori.accounts.AuthenticateForm",
+    "reauthenticate": "kototori.accounts.ReauthenticateForm",
+}
 # Roles that see person records must have a second factor when this is on.
 REQUIRE_MFA = env.bool("REQUIRE_MFA", default=not DEBUG)
 
@@ -308,10 +319,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "kototori.passwords.ContextWordsValidator", "OPTIONS": {"min_length": 12}},
 ]
-# Five wrong passwords for one account from one address: that address waits 15 minutes. Keyed by
-# account and address (kototori.accounts.AccountAdapter), so nobody can lock a colleague out.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Failed logins (kototori.lockout has the whole picture): per client address across accounts, and
+# per account and address (per account and device for a browser the account was used on before),
+# so nobody can lock a colleague out from elsewhere; then, per account from every unknown browser,
+# a delay that doubles with each failure after the free ones, up to a maximum.
+LOGIN_ADDRESS_RATE_LIMIT = env.str("LOGIN_ADDRESS_RATE_LIMIT", default="10/m")
+LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT = env.str("LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT", default="5/15m")
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{LOGIN_ADDRESS_RATE_LIMIT}/ip,{LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT}/key"
+}
+LOGIN_ACCOUNT_FREE_FAILURES = env.int("LOGIN_ACCOUNT_FREE_FAILURES", default=10)
+LOGIN_ACCOUNT_MAX_DELAY = env.int("LOGIN_ACCOUNT_MAX_DELAY", default=15 * 60)
+LOGIN_KNOWN_DEVICE_DAYS = env.int("LOGIN_KNOWN_DEVICE_DAYS", default=180)
+KNOWN_DEVICE_COOKIE_NAME = "kototori_device"
+# How many reverse proxies in front append to X-Forwarded-For. Every limit, the login ones and the
+# public forms', keys on the address they report (kototori.ratelimit.client_ip); a mismatch with the
+# requests really arriving is reported by /healthz and `check --deploy` (kototori.proxycheck).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT  # unused while the adapter asks client_ip
 
 SESSION_COOKIE_AGE = 10 * 60 * 60  # absolute lifetime of a staff session
 # Enforced by kototori.middleware.SessionTimeoutMiddleware (the cookie age alone slides).
@@ -362,6 +387,7 @@ if not DEBUG:
     # __Host- cookies: only over HTTPS, only for this exact host, path / (no subdomain can set them).
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    KNOWN_DEVICE_COOKIE_NAME = "__Host-kototori_device"
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 CONTENT_SECURITY_POLICY = {
@@ -398,9 +424,17 @@ LOGGING = {
 
 # A form whose CSRF check fails gets our own page in the person's language (kototori.views.core).
 CSRF_FAILURE_VIEW = "kototori.views.core.csrf_failure"
+# Public forms (kototori.ratelimit): accepted submissions per client address ("count/period").
+# A form sent back with errors does not count. Event forms count per event and address, so a hub's
+# shared Wi-Fi can sign up a whole group for one event; the *_ADDRESS_ limits cap one address
+# across all events.
 KIOSK_RATE_LIMIT = env.str("KIOSK_RATE_LIMIT", default="20/10m")
-# The public "my data" request form (visits.views.data_requests): POSTs per client address.
+PARTNER_LINK_RATE_LIMIT = env.str("PARTNER_LINK_RATE_LIMIT", default="20/10m")
 DATA_REQUEST_RATE_LIMIT = env.str("DATA_REQUEST_RATE_LIMIT", default="5/h")
+EVENT_SIGNUP_RATE_LIMIT = env.str("EVENT_SIGNUP_RATE_LIMIT", default="40/h")
+EVENT_SIGNUP_ADDRESS_RATE_LIMIT = env.str("EVENT_SIGNUP_ADDRESS_RATE_LIMIT", default="60/h")
+EVENT_FEEDBACK_RATE_LIMIT = env.str("EVENT_FEEDBACK_RATE_LIMIT", default="60/h")
+EVENT_FEEDBACK_ADDRESS_RATE_LIMIT = env.str("EVENT_FEEDBACK_ADDRESS_RATE_LIMIT", default="100/h")
 # Keyed hashes of erased people, appended after each erasure. Keep this file OUTSIDE the database
 # backups (and back it up separately): after restoring an older backup, `manage.py
 # reapply_erasures` reads it to erase again whoever came back.

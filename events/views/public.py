@@ -152,7 +152,9 @@ def event_page(request: HttpRequest, hub: str, pk: int) -> HttpResponse:
 
 @public
 @visitor_language
-@rate_limit("event-signup", SIGNUP_RATE)
+@rate_limit(
+    "event-signup", "EVENT_SIGNUP_RATE_LIMIT", per="pk", overall="EVENT_SIGNUP_ADDRESS_RATE_LIMIT"
+)
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, hub: str, pk: int) -> HttpResponse:
     event = _public_event(hub, pk)
@@ -284,7 +286,12 @@ def event_ics(request: HttpRequest, hub: str, pk: int) -> HttpResponse:
 
 @public
 @visitor_language
-@rate_limit("event-feedback", FEEDBACK_RATE)
+@rate_limit(
+    "event-feedback",
+    "EVENT_FEEDBACK_RATE_LIMIT",
+    per="pk",
+    overall="EVENT_FEEDBACK_ADDRESS_RATE_LIMIT",
+)
 @require_http_methods(["GET", "POST"])
 def feedback(request: HttpRequest, hub: str, pk: int) -> HttpResponse:
     event = _public_event(hub, pk)

@@ -4,6 +4,7 @@ the page for a failed CSRF check."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from kototori import proxycheck
 from kototori.access import Perm, hub_permission_required, login_required, memberships, public
 from kototori.navigation import current_hub, home_url_for
 
@@ -86,7 +88,9 @@ def switch_hub(request: HttpRequest) -> HttpResponse:
 @transaction.non_atomic_requests
 @public
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database (and Redis, when configured) answers; 503 otherwise."""
+    """200 when the database (and Redis, when configured) answers; 503 otherwise. ``proxy`` says
+    whether the requests that arrive match ``TRUSTED_PROXY_COUNT`` (``kototori.proxycheck``); a
+    mismatch is a warning, never a 503, as any visitor can send the headers that raise it."""
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -101,8 +105,26 @@ def healthz(request: HttpRequest) -> HttpResponse:
         except Exception:
             checks["redis"] = "error"
     healthy = all(value == "ok" for value in checks.values())
+    try:
+        warnings = [
+            # Codes only: the page is public; `check --deploy` and the log explain them.
+            {
+                "code": finding.code,
+                "first_seen": datetime.fromtimestamp(first_seen, tz=UTC).isoformat(),
+            }
+            for finding, first_seen in proxycheck.findings()
+        ]
+        proxy = "warning" if warnings else "ok"
+    except Exception:
+        warnings, proxy = [], "unknown"
     return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+        {
+            "status": "ok" if healthy else "error",
+            **checks,
+            "proxy": proxy,
+            "proxy_warnings": warnings,
+        },
+        status=200 if healthy else 503,
     )
 
 

@@ -236,7 +236,8 @@ def test_bad_sign_ups_are_refused_with_a_clear_message_and_keep_what_was_typed(
         assert 'value="Typed Name"' in page
 
 
-def test_sign_ups_are_rate_limited(client, hub):
+def test_sign_ups_are_rate_limited(client, hub, settings):
+    settings.EVENT_SIGNUP_RATE_LIMIT = "10/10m"  # per event and address (kototori.ratelimit)
     event = EventFactory(hub=hub, capacity=100)
     url = reverse("events:register", kwargs={"hub": hub.slug, "pk": event.pk})
     codes = [client.post(url, signup_data()).status_code for _ in range(11)]

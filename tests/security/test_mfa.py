@@ -109,11 +109,8 @@ def test_setting_up_totp_with_a_real_code_opens_the_pages(make_member, hub, form
     client, response = form_login(user)
     assert client.get("/h/hervanta/")["Location"] == SET_UP
 
-    # allauth asks for the password once more before adding an authenticator.
-    assert client.get("/accounts/2fa/totp/activate/")["Location"].startswith(
-        "/accounts/reauthenticate/"
-    )
-    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    # The password just typed at login is enough: allauth does not ask for it again
+    # (tests/security/test_mfa_enrolment.py has the whole first login).
     page = client.get("/accounts/2fa/totp/activate/")
     assert page.status_code == 200
     secret = client.session["mfa.totp.secret"]
@@ -155,3 +152,62 @@ def test_a_removed_membership_stops_working_on_the_next_request(
 
     user.memberships.update(is_active=False)
     assert client.get("/h/hervanta/team/").status_code == 404
+
+
+def _open_totp_setup(client):
+    """The set-up page of an authenticator app, giving the password again if allauth asks."""
+    page = client.get("/accounts/2fa/totp/activate/")
+    if page.status_code == 302 and page["Location"].startswith("/accounts/reauthenticate/"):
+        client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+        page = client.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200
+    return client.session["mfa.totp.secret"]
+
+
+@pytest.mark.django_db(transaction=True)  # allauth records the new authenticator on commit
+def test_the_code_used_to_set_up_the_app_is_refused_at_the_next_login_and_a_fresh_one_works(
+    make_member, hub, form_login, monkeypatch, settings
+):
+    import time
+
+    settings.LANGUAGE_CODE = "en"
+    now = (int(time.time()) // 30 + 1) * 30 + 1.0  # early in a 30-second step
+    monkeypatch.setattr(time, "time", lambda: now)
+    user = make_member(Role.FRONT_DESK, hub, preferred_language="en")
+    client, _ = form_login(user)
+    secret = _open_totp_setup(client)
+    code = totp_code(secret, at=now)
+    assert client.post("/accounts/2fa/totp/activate/", {"code": code}).status_code == 302
+    client.post("/accounts/logout/")
+
+    # Someone who saw the code typed in (or the same person, too fast) tries it again at once.
+    client, response = form_login(user)
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    again = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert again.status_code == 200
+    assert "This code has already been used" in again.content.decode()
+    assert client.get("/h/hervanta/")["Location"].startswith("/accounts/login/")
+
+    monkeypatch.setattr(time, "time", lambda: now + 30)
+    fresh = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret, at=now + 30)})
+    assert fresh.status_code == 302
+    assert client.get("/h/hervanta/").status_code == 200
+
+
+def test_a_code_used_at_login_is_refused_a_second_time(
+    make_member, hub, with_totp, form_login, monkeypatch, settings
+):
+    import time
+
+    settings.LANGUAGE_CODE = "en"
+    now = (int(time.time()) // 30 + 1) * 30 + 1.0
+    monkeypatch.setattr(time, "time", lambda: now)
+    user = make_member(Role.FRONT_DESK, hub, preferred_language="en")
+    secret = with_totp(user)
+    first, _ = form_login(user)
+    assert first.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)}).status_code == 302
+    second, _ = form_login(user, ip="198.51.100.20")
+    response = second.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    assert "This code has already been used" in response.content.decode()
+    wrong = second.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert "Incorrect code." in wrong.content.decode()

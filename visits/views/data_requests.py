@@ -52,7 +52,7 @@ def receipt_token(data_request: DataRequest) -> str:
 @never_cache
 @public
 @visitor_language
-@rate_limit("data-request", settings.DATA_REQUEST_RATE_LIMIT)
+@rate_limit("data-request", "DATA_REQUEST_RATE_LIMIT")
 @require_http_methods(["GET", "POST"])
 def data_request_view(request: HttpRequest, hub: str) -> HttpResponse:
     hub_obj = _public_hub(hub)

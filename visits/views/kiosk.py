@@ -68,7 +68,7 @@ def kiosk_checkin(request: HttpRequest, token: str, lang: str) -> HttpResponse:
         return _checkin(request, hub=hub, token=token, lang=lang)
 
 
-@rate_limit("kiosk", settings.KIOSK_RATE_LIMIT)
+@rate_limit("kiosk", "KIOSK_RATE_LIMIT")
 def _checkin(request: HttpRequest, *, hub: Hub, token: str, lang: str) -> HttpResponse:
     form = KioskForm(request.POST if request.method == "POST" else None, initial={"key": new_key()})
     context = {"hub": hub, "token": token, "lang": lang, "form": form}

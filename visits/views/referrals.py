@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
@@ -167,7 +166,7 @@ def _link_not_working(request: HttpRequest, reason: str, *, status: int, **extra
 @never_cache
 @public
 @visitor_language
-@rate_limit("partner-link", settings.KIOSK_RATE_LIMIT)
+@rate_limit("partner-link", "PARTNER_LINK_RATE_LIMIT")
 def partner_referral(request: HttpRequest, token: str) -> HttpResponse:
     """What a partner sees from the link: this one referral's minimum data, and a status form."""
     try:
