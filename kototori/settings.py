@@ -126,7 +126,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     VAR_DIR.mkdir(exist_ok=True)
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded SQLite must take several desks writing at once (issue 12.1). In SQLite's default
+    # DEFERRED mode a transaction that has read and then writes must upgrade its lock; if another
+    # desk wrote meanwhile, SQLite refuses at once, without waiting ("database is locked", a 500).
+    # Every request reads (session, user) before it writes, so: IMMEDIATE takes the write lock when
+    # the transaction begins and waits up to `timeout` seconds for it; WAL lets reads outside a
+    # transaction go on beside the writer. With ATOMIC_REQUESTS a GET takes the write lock too:
+    # measured and chosen deliberately (docs/performance.md, "The embedded SQLite database").
+    # synchronous stays FULL (the default): a logged visit survives a power cut.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL",
+        **DATABASES["default"].get("OPTIONS", {}),  # options in DATABASE_URL's query string win
+    }
 
 # Redis, Celery and the cache
 # Without REDIS_URL, Celery runs tasks eagerly in-process and the cache is local memory.
