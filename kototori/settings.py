@@ -143,6 +143,20 @@ else:
         "init_command": "PRAGMA journal_mode=WAL",
         **DATABASES["default"].get("OPTIONS", {}),  # options in DATABASE_URL's query string win
     }
+# Reports may read from a PostgreSQL streaming replica; every write and every other read goes to
+# the primary (kototori/db.py says why and how).
+REPLICA_DATABASE_URL = env.str("REPLICA_DATABASE_URL", default="")
+if REPLICA_DATABASE_URL:
+    from kototori.db import replica_database
+
+    DATABASES["replica"] = replica_database(
+        {
+            **env.db_url_config(REPLICA_DATABASE_URL),
+            "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    )
+DATABASE_ROUTERS = ["kototori.db.PrimaryReplicaRouter"]
 
 # Redis, Celery and the cache
 # Without REDIS_URL, Celery runs tasks eagerly in-process and the cache is local memory.
