@@ -44,7 +44,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Links in e-mails, SMS, QR posters and feeds. Without SITE_URL they point at this machine on PORT,
+# the port `make run` serves (8000 unless told otherwise), not at a port nobody listens on.
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
+SITE_URL = SITE_URL.rstrip("/")
 
 INSTALLED_APPS = [
     "modeltranslation",  # must come before django.contrib.admin
@@ -128,7 +131,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     VAR_DIR.mkdir(exist_ok=True)
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded SQLite must take several desks writing at once (issue 12.1). In SQLite's default
+    # DEFERRED mode a transaction that has read and then writes must upgrade its lock; if another
+    # desk wrote meanwhile, SQLite refuses at once, without waiting ("database is locked", a 500).
+    # Every request reads (session, user) before it writes, so: IMMEDIATE takes the write lock when
+    # the transaction begins and waits up to `timeout` seconds for it; WAL lets reads outside a
+    # transaction go on beside the writer. With ATOMIC_REQUESTS a GET takes the write lock too:
+    # measured and chosen deliberately (docs/performance.md, "The embedded SQLite database").
+    # synchronous stays FULL (the default): a logged visit survives a power cut.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL",
+        **DATABASES["default"].get("OPTIONS", {}),  # options in DATABASE_URL's query string win
+    }
+# Reports may read from a PostgreSQL streaming replica; every write and every other read goes to
+# the primary (kototori/db.py says why and how).
+REPLICA_DATABASE_URL = env.str("REPLICA_DATABASE_URL", default="")
+if REPLICA_DATABASE_URL:
+    from kototori.db import replica_database
+
+    DATABASES["replica"] = replica_database(
+        {
+            **env.db_url_config(REPLICA_DATABASE_URL),
+            "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    )
+DATABASE_ROUTERS = ["kototori.db.PrimaryReplicaRouter"]
 
 # Redis, Celery and the cache
 # Without REDIS_URL, Celery runs tasks eagerly in-process and the cache is local memory.

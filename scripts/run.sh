@@ -8,7 +8,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-PORT="${PORT:-8000}"
+# The settings build links (e-mails, QR posters, feeds) on SITE_URL, which defaults to
+# http://127.0.0.1:$PORT: export PORT so a non-default port reaches them. A SITE_URL set in the
+# environment or in .env still wins.
+export PORT="${PORT:-8000}"
 export DEBUG="${DEBUG:-1}"
 
 ensure_venv

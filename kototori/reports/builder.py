@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.utils import timezone
+
+from kototori.db import reading_from_replica
 
 from . import charts
 from .participation import DIMENSIONS
@@ -201,9 +203,10 @@ def build_report(*, hub_ids: list[int], period: Period, suppress: bool, scope: s
 
     previous = period.previous()
     sections = []
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+    # A report may be a few seconds behind: it reads from the replica when there is one.
+    with reading_from_replica() as alias, transaction.atomic(using=alias):
+        if connections[alias].vendor == "postgresql":
+            with connections[alias].cursor() as cursor:
                 # Room for the hash joins and aggregates of a year of visits without spilling.
                 cursor.execute("SET LOCAL work_mem = '64MB'")
         sections = _build_sections(hub_ids, period, previous, suppress)

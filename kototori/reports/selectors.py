@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db import connection
 from django.db.models import Count, DurationField, F, FloatField, Func, IntegerField, Q, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kototori.db import read_connection
 from kototori.models import Language, PartnerOrganisation, Topic
 
 from .builder import Figures, section, trend
@@ -42,7 +42,7 @@ def median_minutes(qs: QuerySet, start: str, end: str) -> tuple[float | None, in
     The database groups the durations by minute (a hash aggregate over a few hundred groups, not a
     sort of every row); the median is read off that histogram.
     """
-    if connection.vendor == "postgresql":
+    if read_connection().vendor == "postgresql":
         # Grouping the intervals truncated to the minute is about twice as fast as computing
         # FLOOR(EXTRACT(EPOCH …)) per row.
         minutes = Func(
@@ -122,6 +122,7 @@ def _topic_counts(hub_ids: list[int], period: Period) -> dict[int, int]:
         .annotate(n=Count("pk"))
         .order_by()
     )
+    connection = read_connection()  # the replica while a report is built, if there is one
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         return dict(query)
     with connection.cursor() as cursor:
