@@ -9,8 +9,10 @@ from events.models import Registration
 from events.services import SignUp, registration_cancel, registration_create
 from tests.events.factories import EventFactory
 
-# serialized_rollback: the flush after a transactional test would drop the seeded languages.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: threads need committed rows. The autouse _reference_data fixture (tests/conftest.py)
+# puts back the seeded topics and languages a flush removed; serialized_rollback would instead clash
+# with the content types a flush recreates (IntegrityError when it runs after another such test).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _sign_up(event_pk: int, n: int) -> str:

@@ -9,8 +9,10 @@ from kototori.models import Hub, Role
 from visits.models import QueueEntry
 from visits.services import queue_add, queue_call_next
 
-# serialized_rollback: the flush after a transactional test would drop the seeded topics.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: threads need committed rows. The autouse _reference_data fixture (tests/conftest.py)
+# puts back the seeded topics and languages a flush removed; serialized_rollback would instead clash
+# with the content types a flush recreates (IntegrityError when it runs after another such test).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _take_ticket(hub_pk: int, n: int) -> int:

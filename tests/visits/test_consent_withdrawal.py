@@ -266,8 +266,10 @@ def _withdraw(consent_pk: int, user_pk: int) -> list[int]:
         connection.close()
 
 
-# serialized_rollback: the flush after a transactional test would drop the seeded topics.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: threads need committed rows. The autouse _reference_data fixture (tests/conftest.py)
+# puts back the seeded topics and languages a flush removed; serialized_rollback would instead clash
+# with the content types a flush recreates (IntegrityError when it runs after another such test).
+@pytest.mark.django_db(transaction=True)
 def test_withdrawals_pressed_at_the_same_moment_are_recorded_once(hub, make_member):
     from concurrent.futures import ThreadPoolExecutor
 
