@@ -119,3 +119,32 @@ def test_monthly_delivery_stores_one_report_and_mails_each_funder_a_link_once(
     assert mail.outbox[0].to == [funder.email]
     assert "period=2026-10" in mail.outbox[0].body
     assert "120" not in mail.outbox[0].body  # a link, never the data
+
+
+@pytest.mark.parametrize(
+    "crafted", ["0001-01", "9999", "9999-12-01_9999-12-31", "2026-" + "9" * 30]
+)
+def test_crafted_periods_get_a_clear_400_page_on_screen_and_in_every_download(
+    client_for, hub, crafted
+):
+    for role in (Role.MANAGER, Role.FUNDER):
+        client = client_for(role, hub)
+        response = client.get(reverse("reports:report"), {"period": crafted})
+        assert response.status_code == 400
+        assert "not a period the report can show" in response.content.decode()
+        for fmt in ("csv", "xlsx", "pdf"):
+            export = client.get(reverse("reports:export", args=[fmt]), {"period": crafted})
+            assert export.status_code == 400
+
+
+def test_the_dashboards_ignore_a_crafted_period(client_for, hub):
+    manager = client_for(Role.MANAGER, hub)
+    overview = reverse("reports:hub_overview", kwargs={"hub": hub.slug})
+    assert manager.get(overview, {"period": "9999-12"}).status_code == 200
+    funder = client_for(Role.FUNDER, hub)
+    home = reverse("reports:hub_report", kwargs={"hub": hub.slug})
+    assert funder.get(home, {"period": "0001-01"}, follow=True).status_code == 200
+    assert (
+        client_for(Role.MANAGER, hub).get(reverse("reports:export", args=["exe"])).status_code
+        == 404
+    )
