@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -569,7 +569,9 @@ def shift_reminders_send(
                 % {
                     "shift": shift.title,
                     "hub": shift.hub.name,
-                    "when": timezone.localtime(shift.starts_at).strftime("%d.%m.%Y %H:%M"),
+                    "when": formats.date_format(
+                        timezone.localtime(shift.starts_at), "SHORT_DATETIME_FORMAT"
+                    ),
                 },
                 hub=shift.hub,
             )
@@ -629,7 +631,10 @@ def _assignment_facts(assignment: Assignment) -> dict[str, str]:
     """What every message about an assignment says: what, when and where."""
     return {
         "title": assignment.title,
-        "when": timezone.localtime(assignment.starts_at).strftime("%d.%m.%Y %H:%M"),
+        # In the language the caller activated (the recipient's): 5.10.2026 14.30 in Finnish.
+        "when": formats.date_format(
+            timezone.localtime(assignment.starts_at), "SHORT_DATETIME_FORMAT"
+        ),
         "place": assignment.place,
     }
 

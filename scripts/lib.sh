@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$ROOT/.venv}"
 PY="$VENV/bin/python"
 LOCK="$ROOT/requirements.lock"
-APT_PACKAGES=(postgresql redis-server gettext chromium chromium-driver fonts-noto-core)
+APT_PACKAGES=(postgresql redis-server gettext chromium chromium-driver fonts-noto-core libreoffice-calc-nogui)
 
 if [[ -t 1 ]]; then
     _bold=$'\e[1m' _red=$'\e[31m' _green=$'\e[32m' _yellow=$'\e[33m' _reset=$'\e[0m'

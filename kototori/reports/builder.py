@@ -1,7 +1,9 @@
 """Build the outcome report: figures from SQL for two periods, merged, suppressed, charted.
 
-Sections are registered by ``@section(...)`` in ``selectors.py`` (one function per section, reading
-any app's models with aggregation queries only). The builder knows nothing about visits or events.
+Counts of people come from ``base.py`` (per hub and month, or per hub and period for a full report);
+the other figures (medians, hours, averages) from the sections registered by ``@section(...)`` in
+``selectors.py``. A suppressed report protects each hub's months (``suppression.protect_month``) and
+withholds every figure that adds up a withheld cell; see docs/reports.md.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from django.utils import timezone
 
 from kototori.db import reading_from_replica
 
+from . import base as base_cells
 from . import charts
 from .participation import DIMENSIONS
-from .periods import Period
-from .suppression import Cell, Row, Table, suppress_all, suppress_primary, suppress_secondary
+from .periods import Period, month_end, month_starts
+from .suppression import WITHHELD, Cell, Relation, Row, Table, protect_month
 
 
 @dataclass
@@ -79,7 +82,7 @@ class Trend:
 
     @property
     def svg(self) -> str:
-        return charts.trend_chart(self.title, [(f"{d:%m/%y}", c.display) for d, c in self.points])
+        return charts.trend_chart(self.title, self.points)
 
 
 def section(key: str, title: str, *, order: int = 100) -> Callable[[Provider], Provider]:
@@ -128,6 +131,9 @@ class Report:
 
 
 def _merge(current: Figures, previous: Figures | None) -> Table:
+    if current.counts_people:
+        # Every count of people is read per hub and month in base.py, where it is protected.
+        raise ValueError(f"{current.key}: counts of people belong in reports/base.py")
     prev_values = {key: value for key, _label, value in (previous.values if previous else [])}
     labels = {key: label for key, label, _value in current.values}
     if previous:
@@ -156,7 +162,7 @@ def _merge(current: Figures, previous: Figures | None) -> Table:
             current=cell(current.total),
             previous=cell(previous.total if previous else 0),
         )
-    table = Table(
+    return Table(
         key=current.key,
         title=current.title,
         rows=rows,
@@ -164,9 +170,8 @@ def _merge(current: Figures, previous: Figures | None) -> Table:
         additive=current.additive,
         counts_people=people,
         unit=current.unit,
+        chart=current.chart,
     )
-    table.chart = current.chart  # type: ignore[attr-defined]
-    return table
 
 
 def _dimensions(sections: list[Section]) -> list[Dimension]:
@@ -197,8 +202,88 @@ def _dimensions(sections: list[Section]) -> list[Dimension]:
     return dims
 
 
+def relations(base: base_cells.Base, cells: dict[str, int]) -> list[Relation]:
+    """The additive tables of one hub's month as sums of variables."""
+    result = []
+    for spec in base_cells.SPECS:
+        if spec.additive:
+            rows = tuple(
+                var for var in cells if var.startswith(f"{spec.key}:") and var != spec.total
+            )
+            result.append(Relation(spec.total, rows))
+    return result
+
+
+@dataclass
+class _Cube:
+    """The base cells of a report, and (for a suppressed one) what each hub's month withholds."""
+
+    base: base_cells.Base
+    hidden: dict[tuple[int, int], dict[str, str]]
+    suppress: bool
+    distinct: base_cells.Base | None = None
+
+    def bins(self, period: Period) -> list[int]:
+        return [
+            i
+            for i, (start, end) in enumerate(self.base.bins)
+            if start >= period.start and end <= period.end
+        ]
+
+    def cell(self, hub_ids: list[int], bins: list[int], var: str, *, distinct_bin=None) -> Cell:
+        if distinct_bin is not None and self.distinct is not None:
+            value = sum(self.distinct.value(h, distinct_bin, var) for h in hub_ids)
+        else:
+            value = sum(self.base.value(h, b, var) for h in hub_ids for b in bins)
+        if not self.suppress:
+            return Cell(value)
+        reasons = [self.hidden.get((h, b), {}).get(var) for h in hub_ids for b in bins]
+        reasons = [r for r in reasons if r]
+        if not reasons and not 0 < value < 5:
+            return Cell(value)
+        # One hub's month says why; any sum over several cells is only "withheld".
+        single = len(hub_ids) == 1 and len(bins) == 1 and reasons
+        return Cell(value, reason=reasons[0] if single else WITHHELD)
+
+
+def _base_tables(cube: _Cube, hub_ids: list[int], period: Period, previous: Period) -> dict:
+    tables = {}
+    periods = ((period, cube.bins(period), 1), (previous, cube.bins(previous), 0))
+    for spec in base_cells.SPECS:
+        labels = cube.base.labels.get(spec.key, {})
+
+        def pair(var: str, spec=spec) -> tuple[Cell, Cell]:
+            cells = []
+            for _p, bins, slot in periods:
+                use = bins[-1:] if spec.stock else bins
+                row_key = var.split(":", 1)[-1]
+                distinct = slot if row_key in spec.distinct and len(use) > 1 else None
+                cells.append(cube.cell(hub_ids, use, var, distinct_bin=distinct))
+            return cells[0], cells[1]
+
+        rows = []
+        for row_key, label in labels.items():
+            current, before = pair(base_cells.variable(spec.key, row_key))
+            if (
+                (spec.key in base_cells.DYNAMIC or row_key == base_cells.OTHER)
+                and not current.value
+                and not before.value
+            ):
+                continue
+            rows.append(Row(key=row_key, label=str(label), current=current, previous=before))
+        total = None
+        if spec.total:
+            current, before = pair(spec.total)
+            total = Row(key="", label=str(spec.total_label), current=current, previous=before)
+        tables[spec.key] = Table(
+            key=spec.key, title=str(spec.title), rows=rows, total=total, additive=spec.additive
+        )
+    return tables
+
+
 def build_report(*, hub_ids: list[int], period: Period, suppress: bool, scope: str = "") -> Report:
-    """The whole report for ``hub_ids``; with ``suppress``, every small count is withheld."""
+    """The whole report for ``hub_ids``; with ``suppress``, every small count is withheld, and so is
+    every figure that would let a reader work one out (also across reports: docs/reports.md)."""
     from . import selectors  # noqa: F401 (registers the sections)
 
     previous = period.previous()
@@ -209,7 +294,8 @@ def build_report(*, hub_ids: list[int], period: Period, suppress: bool, scope: s
             with connections[alias].cursor() as cursor:
                 # Room for the hash joins and aggregates of a year of visits without spilling.
                 cursor.execute("SET LOCAL work_mem = '64MB'")
-        sections = _build_sections(hub_ids, period, previous, suppress)
+        cube = _cube(hub_ids, period, previous, suppress)
+        sections = _build_sections(cube, hub_ids, period, previous)
         report = Report(
             scope=scope,
             hub_ids=hub_ids,
@@ -219,54 +305,70 @@ def build_report(*, hub_ids: list[int], period: Period, suppress: bool, scope: s
             sections=sections,
             dimensions=_dimensions(sections),
         )
-        report.trends = [_trend(spec, report) for spec in TRENDS.values()]
+        if suppress:
+            report.trends = [_protected_trend(cube, report)]
+        else:
+            report.trends = [_trend(spec, report) for spec in TRENDS.values()]
     return report
 
 
-def _month_starts(first: date, last: date) -> list[date]:
-    months, day = [], first.replace(day=1)
-    while day <= last:
-        months.append(day)
-        day = (day + timedelta(days=32)).replace(day=1)
-    return months
+def _trend_months(period: Period) -> list[date]:
+    """The 12 months up to the end of the period (more when the period is longer, at most 24)."""
+    last = period.end
+    twelve_months = (last.replace(day=1) - timedelta(days=335)).replace(day=1)
+    first = min(period.start.replace(day=1), twelve_months)
+    first = max(first, (last.replace(day=1) - timedelta(days=730)).replace(day=1))
+    return month_starts(first, last)
+
+
+def _cube(hub_ids: list[int], period: Period, previous: Period, suppress: bool) -> _Cube:
+    if not suppress:
+        bins = [(previous.start, previous.end), (period.start, period.end)]
+        return _Cube(base_cells.fetch(hub_ids, bins), {}, suppress=False)
+    # Suppressed reports are built from whole months only (the views refuse other periods).
+    first = min(previous.start, _trend_months(period)[0])
+    bins = [(m, month_end(m)) for m in month_starts(first, period.end)]
+    base = base_cells.fetch(hub_ids, bins)
+    hidden = {}
+    for key, cells in base.cells.items():
+        hidden[key] = protect_month(cells, relations(base, cells))
+    distinct = None
+    if period.kind != "month" or previous.kind != "month":
+        distinct = base_cells.fetch_distinct(
+            hub_ids, [(previous.start, previous.end), (period.start, period.end)]
+        )
+    return _Cube(base, hidden, suppress=True, distinct=distinct)
+
+
+def _protected_trend(cube: _Cube, report: Report) -> Trend:
+    title, points = base_cells.TREND_TITLE, []
+    for month in _trend_months(report.period):
+        index = cube.base.bins.index((month, month_end(month)))
+        points.append((month, cube.cell(report.hub_ids, [index], "=visits")))
+    return Trend(key="visits_per_month", title=str(title), points=points)
 
 
 def _trend(spec: TrendSpec, report: Report) -> Trend:
-    """The 12 months up to the end of the period (more when the period is longer, at most 24).
-    Withheld like every count
-    of people; and since the months inside a period add up to that period's published total, they
-    get the same secondary suppression as a table with that total."""
-    last = report.period.end
-    twelve_months = (last.replace(day=1) - timedelta(days=335)).replace(day=1)
-    first = min(report.period.start.replace(day=1), twelve_months)
-    first = max(first, (last.replace(day=1) - timedelta(days=730)).replace(day=1))
-    months = _month_starts(first, last)
-    counts = spec.provider(report.hub_ids, months[0], last)
+    months = _trend_months(report.period)
+    counts = spec.provider(report.hub_ids, months[0], report.period.end)
     points = [(month, Cell(counts.get(month, 0))) for month in months]
-    if report.suppressed:
-        for _month, cell in points:
-            suppress_primary(cell)
-        table = report.table(spec.total_table)
-        for period, column in ((report.period, "current"), (report.previous, "previous")):
-            inside = [c for m, c in points if m >= period.start and _month_end(m) <= period.end]
-            if table is not None and table.total is not None and len(inside) > 1:
-                suppress_secondary(inside, getattr(table.total, column))
     return Trend(key=spec.key, title=str(spec.title), points=points)
 
 
-def _month_end(month: date) -> date:
-    return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-
-
 def _build_sections(
-    hub_ids: list[int], period: Period, previous: Period, suppress: bool
+    cube: _Cube, hub_ids: list[int], period: Period, previous: Period
 ) -> list[Section]:
+    from_base = _base_tables(cube, hub_ids, period, previous)
     sections = []
     for spec in sorted(SECTIONS.values(), key=lambda s: s.order):
         current = spec.provider(hub_ids, period)
         before = {f.key: f for f in spec.provider(hub_ids, previous)}
-        tables = [_merge(figures, before.get(figures.key)) for figures in current]
-        if suppress:
-            suppress_all(tables)
+        others = iter([_merge(figures, before.get(figures.key)) for figures in current])
+        placed = {b.position: from_base[b.key] for b in base_cells.SPECS if b.section == spec.key}
+        tables = []
+        for position in range(len(placed) + len(current)):
+            table = placed.get(position) or next(others, None)
+            if table is not None:
+                tables.append(table)
         sections.append(Section(key=spec.key, title=str(spec.title), tables=tables))
     return sections

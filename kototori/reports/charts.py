@@ -6,9 +6,15 @@ cell draws no bar (a bar's length would reveal the number) and reads "<5".
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.utils import formats
 from django.utils.html import escape
 
-from .suppression import Table
+from .suppression import Cell, Table
+
+if TYPE_CHECKING:
+    from datetime import date
 
 BAR_HEIGHT = 22
 GAP = 8
@@ -56,30 +62,40 @@ def bar_chart(table: Table, *, max_rows: int = 16) -> str:
     return "".join(parts)
 
 
-def trend_chart(title: str, points: list[tuple[str, str]]) -> str:
-    """Columns for a series of (label, display value) where display may be "<5"."""
-    numbers = [int(v) for _l, v in points if v.isdigit()]
+def trend_chart(title: str, points: list[tuple[date, Cell]]) -> str:
+    """Columns for a series of months; a withheld month draws no column and reads its label."""
+    numbers = [c.value for _m, c in points if not c.suppressed and c.value]
     top = max(numbers, default=0) or 1
     col, gap, plot_h = 34, 10, 160
     width = len(points) * (col + gap) + gap
-    height = plot_h + 40
+    height = plot_h + 52
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
-    for i, (label, value) in enumerate(points):
+    for i, (month, cell) in enumerate(points):
         x = gap + i * (col + gap)
-        if value.isdigit() and int(value):
-            h = max(2.0, plot_h * int(value) / top)
+        if not cell.suppressed and cell.value:
+            h = max(2.0, plot_h * float(cell.value) / top)
             parts.append(
-                f'<rect x="{x}" y="{plot_h - h + 12:.1f}" width="{col}" height="{h:.1f}" fill="#1d5c63"/>'
+                f'<rect x="{x}" y="{plot_h - h + 12:.1f}" width="{col}" height="{h:.1f}" '
+                f'fill="#1d5c63"/>'
+            )
+        # The month's short name in the reader's language; the year under each January and the
+        # first column.
+        parts.append(
+            f'<text x="{x + col / 2}" y="{plot_h + 28}" font-size="11" text-anchor="middle">'
+            f"{escape(formats.date_format(month, 'M'))}</text>"
+        )
+        if i == 0 or month.month == 1:
+            parts.append(
+                f'<text x="{x + col / 2}" y="{plot_h + 44}" font-size="11" '
+                f'text-anchor="middle">{month.year}</text>'
             )
         parts.append(
-            f'<text x="{x + col / 2}" y="{plot_h + 28}" font-size="11" text-anchor="middle">{escape(label)}</text>'
-        )
-        parts.append(
-            f'<text x="{x + col / 2}" y="10" font-size="11" text-anchor="middle">{escape(value)}</text>'
+            f'<text x="{x + col / 2}" y="10" font-size="11" text-anchor="middle">'
+            f"{escape(cell.display)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -51,7 +51,7 @@ DIMENSIONS: list[tuple[str, str, list[Indicator]]] = [
             Indicator("advisors_by_stage", "active", _("Active community advisors")),
             Indicator("volunteer_hours", "", _("Volunteer hours")),
             Indicator("expert_assignments", "", _("Experience-expert assignments done")),
-            Indicator("expert_audience", "", _("People reached by experience experts")),
+            Indicator("expert_audience", "audience", _("People reached by experience experts")),
         ],
     ),
 ]

@@ -1,4 +1,8 @@
-"""Reporting periods: a month, a quarter, a year or a funding period, each with the one before."""
+"""Reporting periods: a month, a quarter, a year or a funding period, each with the one before.
+
+Periods live between ``FIRST_YEAR`` and ``LAST_YEAR``: anything outside (year 1, year 9999, a
+twenty-digit month) is refused with ``ValueError`` before a date can overflow.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,13 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 KINDS = ("month", "quarter", "year", "custom")
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+MAX_DAYS = 366 * 7
 
 
 @dataclass(frozen=True)
@@ -32,9 +39,19 @@ class Period:
         return (self.end - self.start).days + 1
 
     @property
+    def whole_months(self) -> bool:
+        """Starts on the first day of a month and ends on the last day of one."""
+        return self.start.day == 1 and (self.end + timedelta(days=1)).day == 1
+
+    def months(self) -> list[date]:
+        """The first day of every month the period touches."""
+        return month_starts(self.start, self.end)
+
+    @property
     def label(self) -> str:
+        """The period as a person reads it, in the active language's date format."""
         if self.kind == "month":
-            return self.start.strftime("%m/%Y")
+            return formats.date_format(self.start, "YEAR_MONTH_FORMAT")
         if self.kind == "quarter":
             return _("Q%(q)s/%(year)s") % {
                 "q": (self.start.month - 1) // 3 + 1,
@@ -42,7 +59,10 @@ class Period:
             }
         if self.kind == "year":
             return str(self.start.year)
-        return f"{self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+        return "{}–{}".format(
+            formats.date_format(self.start, "SHORT_DATE_FORMAT"),
+            formats.date_format(self.end, "SHORT_DATE_FORMAT"),
+        )
 
     @property
     def param(self) -> str:
@@ -62,9 +82,29 @@ class Period:
             return quarter(self.start - timedelta(days=1))
         if self.kind == "year":
             return year(self.start.year - 1)
+        if self.whole_months:
+            # The same number of whole months before, so a funding period stays on the grid of
+            # months that suppressed reports are built from.
+            count = len(self.months())
+            first = self.start
+            for _month in range(count):
+                first = (first - timedelta(days=1)).replace(day=1)
+            return Period("custom", first, self.start - timedelta(days=1))
         return Period(
             "custom", self.start - timedelta(days=self.days), self.start - timedelta(days=1)
         )
+
+
+def month_starts(first: date, last: date) -> list[date]:
+    months, day = [], first.replace(day=1)
+    while day <= last:
+        months.append(day)
+        day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def month_end(start: date) -> date:
+    return (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
 def month(day: date) -> Period:
@@ -87,29 +127,44 @@ def year(number: int) -> Period:
 
 def parse(value: str | None, *, today: date | None = None) -> Period:
     """``2026-10`` → month, ``2026-Q3`` → quarter, ``2026`` → year, ``2025-09-01_2027-08-31`` → a
-    funding period. Anything else → the last full month. Raises ValueError for impossible dates."""
+    funding period. Nothing → the last full month. Raises ValueError for anything else, including
+    dates before ``FIRST_YEAR`` or after ``LAST_YEAR``."""
     today = today or timezone.localdate()
     value = (value or "").strip()
     if not value:
         return month(today.replace(day=1) - timedelta(days=1))
+    if len(value) > 40:
+        raise ValueError("too long")
     try:
-        return _parse(value)
-    except OverflowError as exc:  # a year or month of twenty digits
-        raise ValueError("number out of range") from exc
+        period = _parse(value)
+    except (OverflowError, IndexError) as exc:  # a year of twenty digits, "2026-"
+        raise ValueError("not a period") from exc
+    if period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
+        raise ValueError("out of range")
+    return period
 
 
 def _parse(value: str) -> Period:
     if "_" in value:
         first, last = (date.fromisoformat(part) for part in value.split("_", 1))
-        if last < first or (last - first).days > 366 * 7:
+        if last < first or (last - first).days > MAX_DAYS:
             raise ValueError("bad range")
         return Period("custom", first, last)
     if "-Q" in value.upper():
         number, q = value.upper().split("-Q")
-        if q not in {"1", "2", "3", "4"}:
+        if q not in {"1", "2", "3", "4"} or not number.isdigit():
             raise ValueError("bad quarter")
-        return quarter(date(int(number), (int(q) - 1) * 3 + 1, 1))
+        return quarter(date(_year(number), (int(q) - 1) * 3 + 1, 1))
     if len(value) == 4 and value.isdigit():
-        return year(int(value))
+        return year(_year(value))
     number, mon = value.split("-")
-    return month(date(int(number), int(mon), 1))
+    if not (number.isdigit() and mon.isdigit()):
+        raise ValueError("bad month")
+    return month(date(_year(number), int(mon), 1))
+
+
+def _year(text: str) -> int:
+    number = int(text)
+    if not FIRST_YEAR <= number <= LAST_YEAR:
+        raise ValueError("out of range")
+    return number

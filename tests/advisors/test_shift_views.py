@@ -132,6 +132,21 @@ def test_the_shift_reminder_goes_out_once(client_for, hub):
     assert OutboundMessage.objects.filter(key__startswith="shift-remind:").count() == 1
 
 
+@pytest.mark.parametrize(
+    ("language", "when"), [("fi", "5.10.2026 14.30"), ("en", "10/05/2026 2:30 p.m.")]
+)
+def test_the_shift_reminder_writes_the_time_as_the_recipients_language_does(
+    client_for, hub, language, when
+):
+    from datetime import datetime
+
+    advisor = client_for(Role.ADVISOR, hub, preferred_language=language)
+    starts = timezone.make_aware(datetime(2026, 10, 5, 14, 30))
+    ShiftSignup.objects.create(shift=ShiftFactory(hub=hub, starts_at=starts), user=advisor.user)
+    services.shift_reminders_send(now=starts - timedelta(hours=3))
+    assert when in OutboundMessage.objects.get(key__startswith="shift-remind:").body
+
+
 def test_the_shift_plan_runs_a_fixed_number_of_queries(
     client_for, hub, django_assert_max_num_queries
 ):

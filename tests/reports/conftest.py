@@ -1,37 +1,24 @@
-import pytest
+from datetime import datetime
 
-from kototori.reports import builder
-from kototori.reports.builder import Figures
+import pytest
+from django.utils import timezone
+
+
+def add_visits(hub, year: int, month: int, *, day: int = 10, **per_channel: int) -> None:
+    """``per_channel`` visits of ``hub`` on one day (``walk_in=120, phone=3``), in one INSERT."""
+    from visits.models import Visit
+
+    at = timezone.make_aware(datetime(year, month, day, 12))
+    Visit.objects.bulk_create(
+        Visit(hub=hub, visited_at=at, day=at.date(), channel=channel)
+        for channel, n in per_channel.items()
+        for _ in range(n)
+    )
 
 
 @pytest.fixture
-def fixed_section():
-    """A section with known figures, so the view and exports can be checked cell by cell."""
-
-    def provider(hub_ids, period):
-        if period.start.month == 10:
-            values = [
-                ("walk_in", "Walk-in", 120),
-                ("phone", "Telephone", 3),
-                ("outreach", "Outreach", 30),
-            ]
-        else:
-            values = [
-                ("walk_in", "Walk-in", 100),
-                ("phone", "Telephone", 20),
-                ("outreach", "Outreach", 2),
-            ]
-        return [
-            Figures(
-                key="test_channels",
-                title="Visits by channel",
-                values=values,
-                total=sum(v for _k, _l, v in values),
-                total_label="All visits",
-                additive=True,
-            )
-        ]
-
-    builder.section("zz_test", "Test section", order=999)(provider)
-    yield
-    builder.SECTIONS.pop("zz_test", None)
+def fixed_section(hub):
+    """Visits with known channels, so the view and exports can be checked cell by cell:
+    October 2026 walk-in 120, phone 3, outreach 30; September 100, 20, 2."""
+    add_visits(hub, 2026, 10, walk_in=120, phone=3, outreach=30)
+    add_visits(hub, 2026, 9, walk_in=100, phone=20, outreach=2)

@@ -49,7 +49,7 @@ def test_a_funder_lands_on_the_suppressed_report_of_their_hub(client_for, hub):
     funder = client_for(Role.FUNDER, hub)
     response = funder.get(reverse("home"), follow=True)
     assert response.status_code == 200
-    assert "Counts of people below 5" in response.content.decode()
+    assert "A count of people from 1 to 4" in response.content.decode()
 
 
 def test_exports_carry_the_figures_of_the_database(client_for, hub):

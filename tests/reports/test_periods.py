@@ -30,3 +30,27 @@ def test_no_period_means_last_full_month():
 def test_impossible_periods_are_refused(bad):
     with pytest.raises(ValueError):
         periods.parse(bad)
+
+
+@pytest.mark.parametrize(
+    "crafted",
+    [
+        "0001-01",
+        "0001",
+        "0001-Q1",
+        "9999-12",
+        "9999",
+        "9999-Q4",
+        "0001-01-01_0001-01-31",
+        "9999-12-01_9999-12-31",
+        "99999999999999999999-01",
+        "2026-99999999999999999999",
+        "2026-",
+        "-Q1",
+        "2026-Q",
+        "x" * 5000,
+    ],
+)
+def test_periods_near_year_one_or_9999_are_refused_before_a_date_overflows(crafted):
+    with pytest.raises(ValueError):
+        periods.parse(crafted)

@@ -1,145 +1,118 @@
-"""Data built to try to reveal a withheld cell: by subtraction from a total, by the previous-period
-column, by a change column, by a bar's length, by the months of a period."""
+"""One hub's month, built to try to reveal a withheld cell: by subtraction from a total, by a shared
+total, by what the labels say (a "<5" is 1–4, a cell withheld beside it is 5 or more), by a bar."""
 
-import pytest
+import random
 
 from kototori.reports.charts import bar_chart
-from kototori.reports.suppression import SUPPRESSED_LABEL, Cell, Row, Table, suppress_table
+from kototori.reports.suppression import (
+    SMALL,
+    SUPPRESSED_LABEL,
+    WITHHELD,
+    Cell,
+    Relation,
+    Row,
+    Table,
+    protect_month,
+    ranges,
+)
 
 
-def _table(
-    current: dict[str, int], previous: dict[str, int] | None = None, *, total=True, additive=True
-):
-    previous = previous or dict.fromkeys(current, 10)
-    rows = [
-        Row(key=k, label=k, current=Cell(v), previous=Cell(previous[k])) for k, v in current.items()
-    ]
-    total_row = (
-        Row(
-            key="",
-            label="Total",
-            current=Cell(sum(current.values())),
-            previous=Cell(sum(previous.values())),
-        )
-        if total
-        else None
-    )
-    return Table(key="t", title="T", rows=rows, total=total_row, additive=additive)
+def _month(**rows: int) -> tuple[dict[str, int], list[Relation]]:
+    values = {f"c:{k}": v for k, v in rows.items()}
+    values["=visits"] = sum(rows.values())
+    return values, [Relation("=visits", tuple(values)[:-1])]
 
 
-def _recoverable(table: Table, column: str) -> bool:
-    """Can a withheld cell of ``column`` be worked out from what is published?"""
-    total = getattr(table.total, column) if table.total else None
-    if total is None or total.suppressed:
-        return False
-    hidden = [getattr(r, column) for r in table.rows if getattr(r, column).suppressed]
-    if not hidden:
-        return False
-    hidden_sum = total.value - sum(
-        getattr(r, column).value for r in table.rows if not getattr(r, column).suppressed
-    )
-    return len(hidden) == 1 or hidden_sum < 5
+def _pinned(values, relations, hidden) -> list[str]:
+    span = ranges(values, relations, hidden)
+    return [v for v, reason in hidden.items() if reason == SMALL and span[v][0] >= span[v][1]]
 
 
-def test_counts_below_five_are_withheld_and_five_is_shown():
-    table = suppress_table(_table({"a": 4, "b": 5, "c": 120, "d": 80}))
-    shown = {r.key: r.current.display for r in table.rows}
-    assert shown["a"] == SUPPRESSED_LABEL
-    assert shown["b"] != SUPPRESSED_LABEL or shown["a"] == SUPPRESSED_LABEL
-    assert shown["c"] == "120"
+def test_counts_from_one_to_four_are_withheld_and_zero_and_five_are_published():
+    values, relations = _month(a=4, b=5, c=0, d=120)
+    hidden = protect_month(values, relations)
+    assert hidden["c:a"] == SMALL
+    assert "c:c" not in hidden  # a zero says nobody, and is published
+    assert "c:d" not in hidden
 
 
-def test_a_single_small_cell_cannot_be_recovered_from_the_total():
-    table = suppress_table(_table({"small": 2, "mid": 7, "big": 300}))
-    assert not _recoverable(table, "current")
-    assert [r.key for r in table.rows if r.current.suppressed] == ["small", "mid"]
+def test_a_single_small_cell_gets_a_complement_labelled_withheld():
+    values, relations = _month(a=2, b=7, c=300)
+    hidden = protect_month(values, relations)
+    assert hidden == {"c:a": SMALL, "c:b": WITHHELD}
 
 
-def test_two_small_cells_that_add_up_to_less_than_five_are_protected_too():
-    table = suppress_table(_table({"a": 1, "b": 2, "c": 40, "d": 60}))
-    assert not _recoverable(table, "current")
+def test_two_fours_are_not_protection_for_each_other():
+    # Both "<5" next to a published total of 8: each must be 4. Before, two withheld cells that
+    # added up to five or more were enough.
+    values, relations = _month(a=4, b=4, c=40)
+    hidden = protect_month(values, relations)
+    assert not _pinned(values, relations, hidden)
+    assert hidden.get("c:c") == WITHHELD
 
 
-def test_zero_next_to_a_small_cell_does_not_count_as_protection():
-    table = suppress_table(_table({"a": 0, "b": 3, "c": 40, "d": 60}))
-    assert not _recoverable(table, "current")
-    assert table.rows[2].current.suppressed  # 40 withheld as the complement, not only the zero
+def test_a_one_beside_a_withheld_five_is_not_protected_by_it():
+    # 1 ("<5": at least 1) + 5 ("withheld": at least 5) = 6 published as the rest of the total.
+    values, relations = _month(a=1, b=5, c=0, d=30)
+    hidden = protect_month(values, relations)
+    assert not _pinned(values, relations, hidden)
+    assert hidden.get("c:d") == WITHHELD
 
 
-def test_when_every_cell_is_small_the_total_is_withheld_as_well():
-    table = suppress_table(_table({"a": 1, "b": 2}))
-    assert table.total.current.suppressed
+def test_small_cells_that_add_up_to_less_than_five_get_a_complement():
+    values, relations = _month(a=1, b=2, c=40, d=60)
+    hidden = protect_month(values, relations)
+    # The withheld cells add up to the total minus the published ones: that sum is 5 or more.
+    assert sum(values[v] for v in hidden) >= 5
 
 
-def test_the_previous_period_column_is_protected_on_its_own():
-    table = suppress_table(_table({"a": 50, "b": 60, "c": 70}, previous={"a": 3, "b": 60, "c": 70}))
-    assert not _recoverable(table, "previous")
-    assert not _recoverable(table, "current")
+def test_a_total_shared_by_two_tables_is_withheld_in_both_or_neither():
+    values = {"c:a": 4, "c:b": 4, "o:x": 8, "=visits": 8}
+    relations = [Relation("=visits", ("c:a", "c:b")), Relation("=visits", ("o:x",))]
+    hidden = protect_month(values, relations)
+    # Withholding the total alone would not do: outcomes still say it is 8.
+    assert not _pinned(values, relations, hidden)
+    assert "o:x" in hidden and "=visits" in hidden
+
+
+def test_random_months_never_leave_a_small_cell_pinned():
+    rng = random.Random(5)
+    for _ in range(2000):
+        n, m = rng.randint(1, 6), rng.randint(1, 4)
+        channels = {f"c:{i}": rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 9, 40]) for i in range(n)}
+        total = sum(channels.values())
+        outcomes = {f"o:{i}": 0 for i in range(m)}
+        for _visit in range(total):
+            outcomes[f"o:{rng.randrange(m)}"] += 1
+        values = {**channels, **outcomes, "=visits": total}
+        relations = [Relation("=visits", tuple(channels)), Relation("=visits", tuple(outcomes))]
+        hidden = protect_month(values, relations)
+        assert all(v in hidden for v, n in values.items() if 0 < n < 5), values
+        assert not _pinned(values, relations, hidden), (values, hidden)
+        for relation in relations:
+            if "=visits" not in hidden:
+                rest = total - sum(values[v] for v in relation.rows if v not in hidden)
+                assert rest == 0 or rest >= 5, (values, hidden)
+
+
+def test_cells_read_under_five_or_withheld_and_export_the_same_words():
+    assert Cell(3, reason=SMALL).display == SUPPRESSED_LABEL
+    assert Cell(1004, reason=WITHHELD).display == "withheld"
+    assert Cell(1004, reason=WITHHELD).export_value == "withheld"
+    assert Cell(0).display == "0"
 
 
 def test_no_change_is_published_next_to_a_withheld_cell():
-    table = suppress_table(_table({"a": 3, "b": 60, "c": 70}, previous={"a": 8, "b": 60, "c": 70}))
-    row = table.rows[0]
-    assert row.current.suppressed
+    row = Row("a", current=Cell(3, reason=SMALL), previous=Cell(8))
     assert row.change == ""
 
 
-def test_figures_that_do_not_count_people_are_not_withheld():
-    table = _table({"hours": 3})
-    table.counts_people = False
-    for row in table.all_rows:
-        row.current.counts_people = row.previous.counts_people = False
-    suppress_table(table)
-    assert table.rows[0].current.display == "3"
-
-
-def test_randomised_tables_never_leave_a_withheld_cell_recoverable():
-    import random
-
-    rng = random.Random(5)
-    for _ in range(500):
-        n = rng.randint(1, 8)
-        current = {str(i): rng.choice([0, 1, 2, 3, 4, 5, 6, 9, 15, 40]) for i in range(n)}
-        previous = {k: rng.choice([0, 1, 3, 4, 7, 12, 33]) for k in current}
-        table = suppress_table(_table(current, previous))
-        for row in table.all_rows:
-            for cell in (row.current, row.previous):
-                assert cell.suppressed or cell.value >= 5, (current, previous)
-        assert not _recoverable(table, "current"), current
-        assert not _recoverable(table, "previous"), previous
-
-
 def test_a_withheld_cell_draws_no_bar_in_the_chart():
-    table = suppress_table(_table({"secret": 3, "a": 40, "b": 90}))
-    svg = bar_chart(table)
-    assert svg.count("<rect") == 1  # only "b": "secret" and its complement "a" are withheld
-    assert SUPPRESSED_LABEL.replace("<", "&lt;") in svg
-
-
-@pytest.mark.django_db
-def test_months_inside_a_quarter_cannot_reveal_a_withheld_month(hub):
-    """A quarter's total is published; two months of it shown would give away the third."""
-    from kototori.reports.builder import build_report
-    from kototori.reports.periods import quarter
-    from visits.models import Visit
-
-    for month, n in ((7, 20), (8, 3), (9, 30)):
-        for _ in range(n):
-            Visit.objects.create(hub=hub, visited_at=_aware(2026, month, 10))
-    report = build_report(
-        hub_ids=[hub.pk], period=quarter(_aware(2026, 7, 1).date()), suppress=True
-    )
-    months = {
-        m.month: c for m, c in report.trends[0].points if m.year == 2026 and 7 <= m.month <= 9
-    }
-    assert months[8].display == SUPPRESSED_LABEL
-    assert sum(1 for c in months.values() if c.suppressed) >= 2
-    assert report.table("visits_overview").total.current.display == "53"
-
-
-def _aware(year, month, day):
-    from datetime import datetime
-
-    from django.utils import timezone
-
-    return timezone.make_aware(datetime(year, month, day, 12))
+    rows = [
+        Row("secret", Cell(3, reason=SMALL), Cell(0)),
+        Row("a", Cell(40, reason=WITHHELD), Cell(0)),
+        Row("b", Cell(90), Cell(0)),
+    ]
+    svg = bar_chart(Table(key="t", title="T", rows=rows))
+    assert svg.count("<rect") == 1
+    assert SUPPRESSED_LABEL.replace("<", "&lt;") in svg and "withheld" in svg
