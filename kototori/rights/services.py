@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -65,8 +66,6 @@ def linked_records(visitor: Visitor) -> dict[str, set[int]]:
     """Record type → ids of the visitor and of every row linked to them by a relation the
     inventory handles (their referrals, cases, data requests…), and of the records merged into
     theirs. What the access log and the outbox name when they name this person."""
-    from django.apps import apps
-
     found: dict[str, set[int]] = {
         VISITOR.lower(): {
             visitor.pk,
