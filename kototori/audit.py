@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from .access import memberships
 from .models import AccessLog
 
 if TYPE_CHECKING:
@@ -38,6 +39,9 @@ def log_person_access(
     hub_id = hub if isinstance(hub, int) else hub.pk
     match = getattr(request, "resolver_match", None)
     view = (match.view_name if match else request.path)[:80]
+    # The roles held now (the request's memberships, already loaded): what the visitor's copy of
+    # their data says about who used it, even after the roles change.
+    roles = ",".join(sorted({m.role for m in memberships(request) if m.hub_id == hub_id}))
     rows = [
         AccessLog(
             at=now,
@@ -47,6 +51,7 @@ def log_person_access(
             subject_id=obj.pk,
             view=view,
             purpose=purpose[:200],
+            roles=roles[:120],
         )
         for obj in subjects
     ]

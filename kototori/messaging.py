@@ -27,7 +27,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import re
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
@@ -41,7 +44,10 @@ from .models import Channel, OutboundMessage
 from .sms import get_backend
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from datetime import datetime
+
+    from django.db.models import Model
 
     from .models import Hub
 
@@ -49,6 +55,39 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BATCH_SIZE = 50
+
+# Which record a message is about, read from the first part of its key (``<occasion>:<pk>:…``),
+# for callers that do not pass ``about``. Erasure finds a person's messages through these records.
+# "event-<occasion>" keys (confirmed, reminder, promoted…) are about an event registration.
+KEY_SUBJECTS = {
+    "referral-sent": "visits.referral",
+    "case-transfer": "visits.case",
+    "case-escalated": "visits.case",
+    "case-deescalated": "visits.case",
+    "stale-remind": "visits.case",
+    "stale-return": "visits.case",
+    "stale-returned": "visits.case",
+    "follow-up": "visits.case",
+    "shift-remind": "advisors.shiftsignup",
+    "assignment-offer": "advisors.assignmentoffer",
+    "assignment-confirmed": "advisors.assignment",
+    "assignment-remind": "advisors.assignment",
+    "invite": "kototori.membership",
+    "monthly-report": "reports.storedreport",
+}
+
+
+def about_from_key(key: str) -> tuple[str, int | None]:
+    """``("visits.referral", 12)`` for ``"referral-sent:12"``; ``("", None)`` for a key of a form
+    the outbox does not know."""
+    prefix, _sep, rest = key.partition(":")
+    label = KEY_SUBJECTS.get(prefix)
+    if label is None and prefix.startswith("event-"):
+        label = "events.registration"
+    number = rest.split(":", 1)[0]
+    if label is None or not number.isdecimal():
+        return "", None
+    return label, int(number)
 
 
 def message_enqueue(
@@ -61,11 +100,20 @@ def message_enqueue(
     subject: str = "",
     hub: Hub | None = None,
     send_after: datetime | None = None,
+    about: Model | None = None,
 ) -> tuple[OutboundMessage, bool]:
-    """Queue one message; returns ``(message, created)``. An existing key is left as it is."""
+    """Queue one message; returns ``(message, created)``. An existing key is left as it is.
+
+    ``about`` is the record the message is about (a visitor it is sent to, a referral, a case);
+    without it, the record is read from the key (``KEY_SUBJECTS``). Erasing a person reaches the
+    message through that record."""
     existing = OutboundMessage.objects.filter(key=key).first()
     if existing is not None:
         return existing, False
+    if about is not None:
+        about_type, about_id = about._meta.label_lower, about.pk
+    else:
+        about_type, about_id = about_from_key(key)
     try:
         with transaction.atomic():
             message = OutboundMessage.objects.create(
@@ -77,6 +125,8 @@ def message_enqueue(
                 language=language,
                 hub=hub,
                 send_after=send_after or timezone.now(),
+                about_type=about_type,
+                about_id=about_id,
             )
     except IntegrityError:  # a concurrent job queued the same key first
         return OutboundMessage.objects.get(key=key), False
@@ -167,10 +217,11 @@ def _send(message: OutboundMessage) -> None:
         get_backend().send(message.to, message.body, reference=provider_reference(message.key))
 
 
-def _finish(message: OutboundMessage, **changes) -> None:
+def _finish(message: OutboundMessage, **changes) -> int:
     """Record the outcome, unless another sender took the message over meanwhile (its lease ran
-    out): then that sender records it."""
-    OutboundMessage.objects.filter(
+    out): then that sender records it. Returns 0 when the row was not ours any more (taken over,
+    or cancelled by an erasure while we were sending)."""
+    return OutboundMessage.objects.filter(
         pk=message.pk, status=OutboundMessage.Status.SENDING, lease_until=message.lease_until
     ).update(lease_until=None, **changes)
 
@@ -200,6 +251,113 @@ def messages_deliver(*, limit: int = BATCH_SIZE) -> int:
                 send_after=timezone.now() + timedelta(minutes=2**message.attempts),
             )
             continue
-        _finish(message, status=OutboundMessage.Status.SENT, sent_at=timezone.now())
+        if not _finish(message, status=OutboundMessage.Status.SENT, sent_at=timezone.now()):
+            _erased_while_sending(message)
         sent += 1
     return sent
+
+
+def _erased_while_sending(message: OutboundMessage) -> None:
+    """The person was erased while we held the text in memory: the erasure's own clean-up may
+    have run before our copy was written, so remove it now."""
+    if OutboundMessage.objects.filter(
+        pk=message.pk, status=OutboundMessage.Status.CANCELLED
+    ).exists():
+        message_copies_erase(messages=[message])
+
+
+# Erasure: the rows, then every copy the backends stored -------------------------------------
+
+
+def messages_erase(*, about: Q) -> int:
+    """Empty the messages matching ``about`` (a filter on ``about_type``/``about_id``): recipient,
+    subject and text go, those not sent yet are cancelled. Once the caller's transaction commits,
+    the copies the e-mail and SMS backends stored are removed too (a task on the worker, which is
+    where the sender wrote them). Returns how many messages were emptied."""
+    ids = list(OutboundMessage.objects.filter(about).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    OutboundMessage.objects.filter(
+        pk__in=ids,
+        status__in=[OutboundMessage.Status.PENDING, OutboundMessage.Status.SENDING],
+    ).update(status=OutboundMessage.Status.CANCELLED, lease_until=None)
+    OutboundMessage.objects.filter(pk__in=ids).update(to="", subject="", body="")
+    transaction.on_commit(lambda: _erase_copies_later(ids))
+    return len(ids)
+
+
+def _erase_copies_later(ids: list[int]) -> None:
+    from .tasks import erase_message_copies
+
+    try:
+        erase_message_copies.delay(ids)
+    except Exception as exc:  # the broker is down: do it here rather than not at all
+        logger.warning("copy erasure not queued (%s); erasing here", type(exc).__name__)
+        message_copies_erase(messages=OutboundMessage.objects.filter(pk__in=ids))
+
+
+def message_copies_erase(*, messages: Iterable[OutboundMessage]) -> int:
+    """Remove what the e-mail and SMS backends stored of ``messages``, found by the Message-ID and
+    the provider reference each message's key gives (never by its text). Idempotent; returns how
+    many copies were removed. A provider's own store (an SMTP server, an SMS gateway's log) is
+    reached only where its backend implements ``forget``."""
+    keys = [message.key for message in messages]
+    if not keys:
+        return 0
+    removed = _email_copies_erase({message_id(key) for key in keys})
+    removed += get_backend().forget({provider_reference(key) for key in keys})
+    return removed
+
+
+def _email_copies_erase(message_ids: set[str]) -> int:
+    from django.core import mail
+    from django.core.mail.backends.filebased import EmailBackend as FileEmailBackend
+    from django.core.mail.backends.locmem import EmailBackend as LocmemEmailBackend
+
+    connection = _email_connection()
+    forget = getattr(connection, "forget", None)
+    if forget is not None:
+        return forget(message_ids)
+    if isinstance(connection, FileEmailBackend):
+        return _email_files_erase(Path(connection.file_path), message_ids)
+    if isinstance(connection, LocmemEmailBackend) and hasattr(mail, "outbox"):
+        kept = [m for m in mail.outbox if m.extra_headers.get("Message-ID") not in message_ids]
+        removed = len(mail.outbox) - len(kept)
+        mail.outbox[:] = kept
+        return removed
+    return 0
+
+
+_SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # how Django's file backend ends each message
+_MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\s]+>)", re.MULTILINE | re.IGNORECASE)
+
+
+def _email_files_erase(folder: Path, message_ids: set[str]) -> int:
+    """Drop the messages with these Message-IDs from the files of Django's file e-mail backend;
+    a file left empty is deleted. Each file is replaced whole, never left half-written."""
+    wanted = {mid.encode() for mid in message_ids}
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for path in sorted(folder.iterdir()):
+        if not path.is_file():
+            continue
+        content = path.read_bytes()
+        blocks = content.split(_SEPARATOR)
+        kept = []
+        for block in blocks:
+            header = _MESSAGE_ID.search(block.split(b"\n\n", 1)[0])
+            if header and header.group(1) in wanted:
+                removed += 1
+            else:
+                kept.append(block)
+        if len(kept) == len(blocks):
+            continue
+        rest = _SEPARATOR.join(kept)
+        if rest.strip():
+            temporary = path.with_name(path.name + ".erasing")
+            temporary.write_bytes(rest)
+            os.replace(temporary, path)
+        else:
+            path.unlink()
+    return removed

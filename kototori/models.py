@@ -359,11 +359,18 @@ class OutboundMessage(models.Model):
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The record the message is about (a referral, a case, a registration, a visitor), as in the
+    # access log: erasure finds a person's messages through these, never by searching the text.
+    about_type = models.CharField(_("about record type"), max_length=40, blank=True, default="")
+    about_id = models.BigIntegerField(_("about record"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outgoing messages")
-        indexes = [models.Index(fields=["status", "send_after"], name="outbox_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "send_after"], name="outbox_due_idx"),
+            models.Index(fields=["about_type", "about_id"], name="outbox_about_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.key
@@ -387,6 +394,9 @@ class AccessLog(models.Model):
     subject_id = models.BigIntegerField(_("record"))
     view = models.CharField(_("page"), max_length=80)
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    # The roles the user held in the hub at that moment (comma-separated Role values): the person
+    # whose record it was may ask who used it, and a role can change later.
+    roles = models.CharField(_("roles"), max_length=120, blank=True, default="")
 
     class Meta:
         verbose_name = _("access log entry")

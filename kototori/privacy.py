@@ -190,7 +190,9 @@ INVENTORY: dict[str, Record] = {
     "kototori.OutboundMessage": Record(
         "visitors and staff",
         "send reminders and notices exactly once",
-        "recipient, subject and text cleared after 30 days (kototori.retention)",
+        "recipient, subject and text cleared after 30 days (kototori.retention), or at once when"
+        " the visitor it is about (about_type/about_id: them, their referral, case or request) is"
+        " erased, together with the copies the e-mail and SMS backends stored",
         {
             "id": N,
             "key": N,
@@ -207,6 +209,8 @@ INVENTORY: dict[str, Record] = {
             "last_error": N,
             "created_at": N,
             "sent_at": N,
+            "about_type": N,
+            "about_id": P,  # the visitor, referral, case or registration it is about
         },
     ),
     "kototori.AccessLog": Record(
@@ -222,6 +226,7 @@ INVENTORY: dict[str, Record] = {
             "subject_id": P,
             "view": N,
             "purpose": P,
+            "roles": P,  # the reader's roles in the hub then: what the visitor's copy names
         },
     ),
     # The front desk (visits): visitors, their consents, visits, the queue, referrals, cases.
@@ -766,6 +771,19 @@ INVENTORY: dict[str, Record] = {
         "no automatic rule (needed as long as an older backup may be restored)",
         # Pseudonymous: matchable only with SECRET_KEY and the person's own data.
         {"id": N, "digest": P, "kind": P, "erased_at": P},
+    ),
+    "rights.VisitorMerge": Record(
+        "visitors (a duplicate record joined into another)",
+        "list reads of the merged record in the person's copy; erase it again after a restore",
+        "with the record kept (deleted when it is erased, its key then in the erasure ledger)",
+        {
+            "id": N,
+            "into": P,
+            "merged_id": P,
+            "merged_created_at": P,
+            "merged_at": P,
+            "by": P,
+        },
     ),
     "rights.RetentionPolicy": Record(
         "—",

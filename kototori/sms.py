@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -30,6 +31,11 @@ class BaseSMSBackend:
         """Whether the gateway already accepted the message with this reference; ``None``: it
         cannot tell."""
         return None
+
+    def forget(self, references: set[str]) -> int:
+        """Remove the stored copies of these messages (the person was erased); returns how many.
+        A gateway that keeps sent texts and can delete them by reference should implement it."""
+        return 0
 
 
 class ConsoleBackend(BaseSMSBackend):
@@ -59,6 +65,30 @@ class FileBackend(BaseSMSBackend):
         with self._lock, open(self.path, "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
 
+    def forget(self, references: set[str]) -> int:
+        """Empty the lines of these messages; the reference and time stay, so ``accepted`` still
+        knows they went out and a crashed sender does not send them again."""
+        if not self.path.exists():
+            return 0
+        removed = 0
+        lines = []
+        with self._lock:
+            for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    lines.append(line)
+                    continue
+                if row.get("reference") in references and (row.get("to") or row.get("text")):
+                    row = {"reference": row["reference"], "at": row.get("at"), "to": "", "text": ""}
+                    removed += 1
+                lines.append(json.dumps(row))
+            if removed:
+                temporary = self.path.with_name(self.path.name + ".erasing")
+                temporary.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+                os.replace(temporary, self.path)
+        return removed
+
     def accepted(self, reference: str) -> bool:
         if not self.path.exists():
             return False
@@ -82,6 +112,14 @@ class LocmemBackend(BaseSMSBackend):
 
     def accepted(self, reference: str) -> bool:
         return any(sms["reference"] == reference for sms in LocmemBackend.outbox)
+
+    def forget(self, references: set[str]) -> int:
+        removed = 0
+        for sms in LocmemBackend.outbox:
+            if sms["reference"] in references and (sms["to"] or sms["text"]):
+                sms.update(to="", text="")
+                removed += 1
+        return removed
 
 
 def get_backend() -> BaseSMSBackend:

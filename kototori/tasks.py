@@ -16,6 +16,16 @@ def deliver_messages() -> int:
     return messages_deliver()
 
 
+@shared_task(ignore_result=True, acks_late=True)
+def erase_message_copies(message_ids: list[int]) -> int:
+    """After an erasure: remove the copies the e-mail and SMS backends stored of these messages.
+    Runs on the worker, which is where the sender wrote them. Idempotent."""
+    from .messaging import message_copies_erase
+    from .models import OutboundMessage
+
+    return message_copies_erase(messages=OutboundMessage.objects.filter(pk__in=message_ids))
+
+
 @shared_task(ignore_result=True)
 def clear_expired_sessions() -> None:
     """Expired sessions hold personal data (who was logged in, their hub): remove them nightly."""

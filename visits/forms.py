@@ -282,7 +282,7 @@ class VisitorSearchForm(forms.Form):
 class MergeForm(forms.Form):
     duplicate = forms.IntegerField(
         label=_("Number of the duplicate record"),
-        help_text=_("The duplicate's visits, referrals and cases move to this record."),
+        help_text=_("Everything recorded under the duplicate moves to this record."),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -13,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext
 
 from kototori.messaging import message_enqueue, message_link
 from kototori.models import Channel, Hub
@@ -37,6 +39,10 @@ if TYPE_CHECKING:
     from datetime import date, datetime
 
     from kototori.models import Language, PartnerOrganisation, PartnerService, Topic, User
+
+
+class MergeError(ValueError):
+    """Two records cannot be joined as asked; the message says why."""
 
 
 class QueueMoveError(Exception):
@@ -294,16 +300,109 @@ def consent_withdraw(*, consent: Consent, by: User | None) -> list[Consent]:
     return list(Consent.objects.filter(pk__in=ids).order_by("pk"))
 
 
+def _merge_plan() -> list[tuple[str, object, str]]:
+    """``(label, field or None, rule)`` for every relation to a visitor and every reference by id.
+    Raises ``MergeError`` naming any relation without a rule, before anything is changed."""
+    from kototori.rights.inventory import ID_REFERENCES, MERGE, visitor_relation_fields
+
+    plan: list[tuple[str, object, str]] = [
+        (label, field, MERGE.get(label)) for label, field in visitor_relation_fields()
+    ]
+    plan += [(label, None, MERGE.get(label)) for label in ID_REFERENCES]
+    unknown = sorted(label for label, _field, rule in plan if rule is None)
+    if unknown:
+        raise MergeError(
+            "No merge rule for " + ", ".join(unknown) + " (kototori/rights/inventory.py MERGE)."
+        )
+    return plan
+
+
+def _merge_relation(field, rule: str, keep: Visitor, duplicate: Visitor) -> None:
+    from kototori.rights.inventory import Merge
+
+    if rule in (Merge.OWN, Merge.RECORD):
+        return
+    if field.many_to_many:
+        if rule != Merge.UNION:
+            raise MergeError(f"Unknown merge rule {rule!r} for {field}.")
+        # The through table: move the duplicate's rows, skipping those the kept record has.
+        through = field.remote_field.through
+        own_side = (
+            field.m2m_field_name() if field.model is Visitor else field.m2m_reverse_field_name()
+        )
+        other_side = (
+            field.m2m_reverse_field_name() if field.model is Visitor else field.m2m_field_name()
+        )
+        others = through.objects.filter(**{own_side: duplicate}).values_list(
+            f"{other_side}_id", flat=True
+        )
+        through.objects.bulk_create(
+            [through(**{own_side: keep, f"{other_side}_id": pk}) for pk in others],
+            ignore_conflicts=True,
+        )
+        through.objects.filter(**{own_side: duplicate}).delete()
+        return
+    if rule != Merge.MOVE:
+        raise MergeError(f"Unknown merge rule {rule!r}.")
+    rows = field.model._base_manager.filter(**{field.name: duplicate})
+    if (
+        field.one_to_one
+        and rows.exists()
+        and field.model._base_manager.filter(**{field.name: keep}).exists()
+    ):
+        raise MergeError(
+            gettext(
+                "Both records have a %(thing)s: decide which is right and remove the other"
+                " before merging."
+            )
+            % {"thing": field.model._meta.verbose_name}
+        )
+    rows.update(**{field.name: keep})
+
+
+def _merge_id_reference(label: str, rule: str, keep: Visitor, duplicate: Visitor) -> None:
+    from kototori.rights.inventory import ID_REFERENCES, Merge
+
+    if rule == Merge.RECORD:
+        return
+    app_model, id_field = label.rsplit(".", 1)
+    model = apps.get_model(app_model)
+    type_field = ID_REFERENCES[label].type_field
+    model._base_manager.filter(
+        **{type_field: Visitor._meta.label_lower, id_field: duplicate.pk}
+    ).update(**{id_field: keep.pk})
+
+
 @transaction.atomic
-def visitor_merge(*, keep: Visitor, duplicate: Visitor) -> Visitor:
-    """Fold a duplicate record into ``keep``: its visits, referrals, cases and consents move over,
-    empty fields are filled from it, and the duplicate is deleted."""
+def visitor_merge(*, keep: Visitor, duplicate: Visitor, by: User | None = None) -> Visitor:
+    """Fold a duplicate record into ``keep``: everything that points at the duplicate, found by
+    walking the models (``kototori.rights.inventory``), moves to ``keep`` by the relation's rule;
+    empty fields are filled from it; the merge is recorded (``rights.VisitorMerge``) and the
+    duplicate deleted. The access log is not rewritten: its rows keep the duplicate's number and the
+    record of the merge ties them to ``keep``.
+
+    All or nothing: a relation without a merge rule stops the merge before anything moves
+    (``MergeError``), as does a one-to-one relation both records have."""
+    from kototori.rights.models import VisitorMerge
+
     if keep.pk == duplicate.pk or keep.hub_id != duplicate.hub_id:
-        raise ValueError("Only two different records of the same hub can be merged.")
-    Visit.objects.filter(visitor=duplicate).update(visitor=keep)
-    Referral.objects.filter(visitor=duplicate).update(visitor=keep)
-    Case.objects.filter(visitor=duplicate).update(visitor=keep)
-    Consent.objects.filter(visitor=duplicate).update(visitor=keep)
+        raise MergeError(gettext("Only two different records of the same hub can be merged."))
+    plan = _merge_plan()
+    # Both rows locked, in one order: two desks merging the same pair can't interleave.
+    locked = {
+        v.pk: v
+        for v in Visitor.objects.select_for_update()
+        .filter(pk__in=[keep.pk, duplicate.pk])
+        .order_by("pk")
+    }
+    if len(locked) != 2:
+        raise MergeError(gettext("One of the records no longer exists."))
+    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+    for label, field, rule in plan:
+        if field is None:
+            _merge_id_reference(label, rule, keep, duplicate)
+        else:
+            _merge_relation(field, rule, keep, duplicate)
     for name in (
         "phone",
         "email",
@@ -316,7 +415,9 @@ def visitor_merge(*, keep: Visitor, duplicate: Visitor) -> Visitor:
         if not getattr(keep, name) and getattr(duplicate, name):
             setattr(keep, name, getattr(duplicate, name))
     keep.save()
-    keep.languages.add(*duplicate.languages.all())
+    VisitorMerge.objects.create(
+        into=keep, merged_id=duplicate.pk, merged_created_at=duplicate.created_at, by=by
+    )
     duplicate.delete()
     return keep
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -99,3 +100,36 @@ class RetentionPolicy(models.Model):
     def for_hub(cls, hub: Hub) -> RetentionPolicy:
         policy = cls.objects.filter(hub=hub).first()
         return policy or cls(hub=hub)
+
+
+class VisitorMerge(models.Model):
+    """A duplicate record joined into ``into``. The access log is append-only, so its rows about
+    the duplicate keep the duplicate's number; this row lets the copy of the person's data list
+    them, and lets erasure put the duplicate's key in the ledger (a backup from before the merge
+    still holds it as a record of its own)."""
+
+    into = models.ForeignKey(
+        "visits.Visitor",
+        on_delete=models.CASCADE,
+        related_name="merges",
+        verbose_name=_("record kept"),
+    )
+    merged_id = models.BigIntegerField(_("number of the merged record"))
+    merged_created_at = models.DateTimeField(_("merged record made"))
+    merged_at = models.DateTimeField(_("merged"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+
+    class Meta:
+        verbose_name = _("merged record")
+        verbose_name_plural = _("merged records")
+        ordering = ["merged_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.into_id}"

@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -17,10 +18,12 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from advisors.models import AdvisorProfile, HoursEntry, PathwayOutcome, PathwayStep
-from kototori.models import AccessLog, OutboundMessage
+from kototori.messaging import messages_erase
 from visits.models import Case, CaseNote, DataRequest, Referral, Visit, Visitor
 
-from .models import ErasureLedger
+from .inventory import HANDLED, VISITOR
+from .models import ErasureLedger, VisitorMerge
+from .used_by import used_by
 
 if TYPE_CHECKING:
     from kototori.models import User
@@ -41,8 +44,17 @@ def _record_key(visitor: Visitor) -> str:
     return f"visitor:{visitor.pk}:{visitor.created_at.isoformat()}"
 
 
+def _merged_record_key(merge: VisitorMerge) -> str:
+    return f"visitor:{merge.merged_id}:{merge.merged_created_at.isoformat()}"
+
+
 def _identifiers(visitor: Visitor) -> list[tuple[str, str]]:
     found = [(ErasureLedger.Kind.RECORD, _record_key(visitor))]
+    # A backup from before a merge holds the duplicate as a record of its own.
+    found += [
+        (ErasureLedger.Kind.RECORD, _merged_record_key(merge))
+        for merge in VisitorMerge.objects.filter(into=visitor)
+    ]
     if visitor.phone_digits:
         found.append((ErasureLedger.Kind.PHONE, f"phone:{visitor.phone_digits}"))
     if visitor.email:
@@ -50,12 +62,36 @@ def _identifiers(visitor: Visitor) -> list[tuple[str, str]]:
     return found
 
 
+def linked_records(visitor: Visitor) -> dict[str, set[int]]:
+    """Record type → ids of the visitor and of every row linked to them by a relation the
+    inventory handles (their referrals, cases, data requests…), and of the records merged into
+    theirs. What the access log and the outbox name when they name this person."""
+    found: dict[str, set[int]] = {
+        VISITOR.lower(): {
+            visitor.pk,
+            *VisitorMerge.objects.filter(into=visitor).values_list("merged_id", flat=True),
+        }
+    }
+    for label in HANDLED:
+        app_model, field_name = label.rsplit(".", 1)
+        if app_model == VISITOR:
+            continue  # the record's own many-to-many links (languages) are not records about it
+        model = apps.get_model(app_model)
+        ids = set(model._base_manager.filter(**{field_name: visitor}).values_list("pk", flat=True))
+        if ids:
+            found.setdefault(model._meta.label_lower, set()).update(ids)
+    return found
+
+
 # The copy of one's data (GDPR art. 15 and 20) ----------------------------------------------
 
 
 def visitor_export(*, visitor: Visitor) -> dict[str, Any]:
-    """Everything about ``visitor``, one section per relation in ``inventory.HANDLED`` (and the
-    access log rows about them). Values are plain strings, numbers and lists (JSON-ready)."""
+    """Everything about ``visitor``, one section per relation in ``inventory.HANDLED``, and who
+    used or received it (the access log rows about them and their linked records, and the partners
+    their referrals went to). Values are plain strings, numbers and lists (JSON-ready). Texts are
+    in the active language: the views use the visitor's."""
+    subjects = linked_records(visitor)
     cases = list(
         Case.objects.filter(visitor=visitor).prefetch_related("topics", "notes").order_by("pk")
     )
@@ -139,12 +175,11 @@ def visitor_export(*, visitor: Visitor) -> dict[str, Any]:
             {"stage": str(a.get_stage_display()), "since": a.stage_since.isoformat()}
             for a in AdvisorProfile.objects.filter(visitor=visitor)
         ],
-        "access_log": [
-            {"when": row.at.isoformat(), "page": row.view, "purpose": row.purpose}
-            for row in AccessLog.objects.filter(
-                subject_type="visits.visitor", subject_id=visitor.pk
-            ).order_by("at")
+        "merged_records": [
+            {"number": merge.merged_id, "merged": merge.merged_at.isoformat()}
+            for merge in VisitorMerge.objects.filter(into=visitor)
         ],
+        "used_by": used_by(subjects=subjects, visitor_ids=subjects[VISITOR.lower()]),
     }
 
 
@@ -154,8 +189,10 @@ def visitor_export(*, visitor: Visitor) -> dict[str, Any]:
 @transaction.atomic
 def visitor_erase(*, visitor: Visitor, by: User | None = None) -> None:
     """Erase ``visitor``: the record and consents go; visits, referrals and cases stay for the
-    counts, without the link and without free text that could identify; messages sent to them
-    are blanked. The ledger keeps keyed hashes so a restored backup can be cleaned again."""
+    counts, without the link and without free text that could identify; messages to or about them
+    are emptied (found through the records they are about, never by their text) and their copies
+    in the mail and SMS stores removed. The ledger keeps keyed hashes so a restored backup can be
+    cleaned again."""
     entries = []
     for kind, key in _identifiers(visitor):
         digest = ledger_digest(key)
@@ -218,7 +255,16 @@ def _unlinked_requests_from(visitor: Visitor) -> list[int]:
     ]
 
 
+def _about(records: dict[str, set[int]]) -> Q:
+    about = Q(pk__in=[])
+    for about_type, ids in records.items():
+        about |= Q(about_type=about_type, about_id__in=ids)
+    return about
+
+
 def _scrub(visitor: Visitor) -> None:
+    # Before anything is unlinked: the messages about their referrals, cases and requests.
+    messages_erase(about=_about(linked_records(visitor)))
     Visit.objects.filter(visitor=visitor).update(visitor=None, note="")
     Referral.objects.filter(visitor=visitor).update(visitor=None, note="", partner_feedback="")
     case_ids = list(Case.objects.filter(visitor=visitor).values_list("pk", flat=True))
@@ -226,22 +272,13 @@ def _scrub(visitor: Visitor) -> None:
     Case.objects.filter(pk__in=case_ids).update(visitor=None, summary="", escalation_reason="")
     AdvisorProfile.objects.filter(visitor=visitor, user__isnull=True).update(name=ERASED_NAME)
     AdvisorProfile.objects.filter(visitor=visitor).update(visitor=None)
-    addresses = {a for a in (visitor.phone, visitor.phone_digits, visitor.email) if a}
-    if visitor.phone_digits:
-        addresses.add("+" + visitor.phone_digits)
     # Their requests to the hub stay as proof they were answered (kind, dates, status), without who
     # asked: the linked ones, and unlinked ones from the same phone or e-mail.
     requests = Q(visitor=visitor) | Q(pk__in=_unlinked_requests_from(visitor))
     DataRequest.objects.filter(requests).update(
         visitor=None, name="", phone="", email="", message="", staff_note=""
     )
-    messages = OutboundMessage.objects.filter(to__in=addresses)
-    if len(visitor.first_name) >= 3:
-        messages = messages | OutboundMessage.objects.filter(
-            hub_id=visitor.hub_id, body__icontains=visitor.first_name
-        )
-    messages.update(to="", subject="", body="")
-    visitor.delete()  # consents and language links cascade
+    visitor.delete()  # consents, language links and records of merges cascade
 
 
 def erasures_reapply() -> int:

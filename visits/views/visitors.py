@@ -27,6 +27,7 @@ from ..forms import (
 )
 from ..models import CONSENT_TEXT_VERSION, Consent, Visit, Visitor
 from ..services import (
+    MergeError,
     consent_give,
     consent_withdraw,
     visitor_create,
@@ -265,7 +266,12 @@ def visitor_merge_view(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
         messages.error(request, _("No other record with that number in this hub."))
         return redirect("visits:visitor_detail", hub=hub.slug, pk=keep.pk)
     log_person_access(request, hub=hub, subjects=[keep, duplicate], purpose="merge")
-    visitor_merge(keep=keep, duplicate=duplicate)
+    try:
+        visitor_merge(keep=keep, duplicate=duplicate, by=request.user)
+    except MergeError as exc:
+        # Nothing was merged (the service is all or nothing); the reason is for the staff.
+        messages.error(request, _("The records were not merged: %(reason)s") % {"reason": exc})
+        return redirect("visits:visitor_detail", hub=hub.slug, pk=keep.pk)
     messages.success(request, _("The two records are now one."))
     return redirect("visits:visitor_detail", hub=hub.slug, pk=keep.pk)
 
