@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kototori.models import Language, Role, Topic
 from kototori.reports.builder import build_report
@@ -13,6 +13,13 @@ from visits.models import Case, QueueEntry, Visit, Visitor
 
 pytestmark = pytest.mark.django_db
 OCT = month(date(2026, 10, 1))
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The figures here are read as the English report writes them ("withheld", "6.0")."""
+    with translation.override("en"):
+        yield
 
 
 def _at(day: int, hour: int = 10, month_: int = 10) -> datetime:
