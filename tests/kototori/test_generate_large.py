@@ -96,6 +96,20 @@ def test_visits_fall_inside_their_hubs_opening_hours_on_their_own_day():
         assert opens * 60 <= local.hour * 60 + local.minute < closes * 60
 
 
+def test_no_day_is_crowded_with_returning_visitors():
+    """Returning visitors are spread over their own weeks, not piled on the last day."""
+    busiest = _rows(
+        """
+        SELECT hub_id, max(n), avg(n) FROM (
+            SELECT hub_id, day, count(*) AS n FROM visits_visit GROUP BY hub_id, day
+        ) per_day GROUP BY hub_id
+        """
+    )
+    assert busiest
+    for _hub, most, mean in busiest:
+        assert most <= max(10, 4 * mean)
+
+
 def test_queue_tickets_are_numbered_by_arrival_and_their_times_are_in_order():
     bad_order = _one(
         """

@@ -152,12 +152,14 @@ def _visitor_plans(
         visits = rng.choices((1, 2, 3, 4, 5, 7, 10, 15), (25, 20, 15, 12, 10, 8, 6, 4))[0]
         for _attempt in range(20):
             first = rng.randrange(len(open_days))
-            last = min(last_index, first + rng.randrange(1, 400))
+            last = min(last_index, first + rng.randrange(1, 400))  # "now" may cut the window
             if last >= recent:
                 break
         else:
-            first, last = recent, last_index
-        chosen = {first, last} | {rng.randint(first, last) for _ in range(visits - 2)}
+            first, last = rng.randint(recent, last_index), last_index
+        chosen = {first} | {rng.randint(first, last) for _ in range(visits - 1)}
+        if max(chosen) < recent:
+            chosen.add(rng.randint(recent, last))
         plans.append(VisitorPlan(pk=first_pk + n, hub=hub, days=sorted(chosen)))
     return plans
 
