@@ -4,7 +4,8 @@
 
 Captures the queries of: the yearly report over all hubs (as a funder gets it, with the previous
 year beside it), and of one request each to the case pool, the front-desk home, the queue, the
-public calendar and the public event page (with their caches cold, so the queries a cache miss
+visitors, referrals, cases, advisor home, events and hub overview pages, the public calendar and
+the public event page (with their caches cold, so the queries a cache miss
 runs are seen). Each SELECT is explained in the same transaction settings the code ran it in (the
 report's ``SET LOCAL`` lines are replayed). Prints one line per query — time, rows, and any
 sequential scan of a large table — and writes the full plans to var/bench/explain-<time>.txt.
@@ -129,6 +130,7 @@ def main() -> None:
         .first()
     )
     frontdesk = common.staff_cookie(f"frontdesk@{hub.slug}.{DOMAIN}")
+    professional = common.staff_cookie(f"professional@{hub.slug}.{DOMAIN}")
     h = f"/h/{hub.slug}"
 
     def cold(path: str) -> list[str]:
@@ -141,6 +143,16 @@ def main() -> None:
         "case pool": capture_page(f"{h}/pool/", common.staff_cookie(advisor)),
         "front desk home": capture_page(f"{h}/desk/", frontdesk),
         "queue": capture_page(f"{h}/desk/queue/", frontdesk),
+        "visitors": capture_page(f"{h}/visitors/", frontdesk),
+        "referrals": capture_page(f"{h}/referrals/", frontdesk),
+        "cases (professional)": capture_page(f"{h}/cases/", professional),
+        "advisor home": capture_page(f"{h}/advisor/", common.staff_cookie(advisor)),
+        "events (coordinator)": capture_page(
+            f"{h}/events/", common.staff_cookie(f"coordinator@{hub.slug}.{DOMAIN}")
+        ),
+        "hub overview (manager, this month's report)": capture_page(
+            f"/reports/h/{hub.slug}/overview/", common.staff_cookie(f"manager@{hub.slug}.{DOMAIN}")
+        ),
         "public calendar (cold cache)": cold(f"/e/{hub.slug}/"),
         "public event page (cold cache)": cold(f"/e/{hub.slug}/{event.pk}/"),
     }

@@ -79,10 +79,11 @@ TREND_SQL = """
     WHERE hub_id = ANY(%(hubs)s) AND day BETWEEN %(start)s AND %(end)s GROUP BY 1"""
 
 
-def bare(hub_ids: list[int], period, trend_start) -> int:
+def bare(hub_ids: list[int], period, trend_start) -> dict[str, float]:
+    """Run the bare SQL for the period and the one before; returns seconds per query name."""
     from django.db import connection
 
-    queries = 0
+    seconds: dict[str, float] = {}
     with connection.cursor() as cursor:
         for p in (period, period.previous()):
             params = {
@@ -92,13 +93,16 @@ def bare(hub_ids: list[int], period, trend_start) -> int:
                 "start_dt": p.start_dt,
                 "end_dt": p.end_dt,
             }
-            for sql in BARE_SQL.values():
+            for name, sql in BARE_SQL.items():
+                started = time.perf_counter()
                 cursor.execute(sql, params)
                 cursor.fetchall()
-                queries += 1
+                seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started
+        started = time.perf_counter()
         cursor.execute(TREND_SQL, {"hubs": hub_ids, "start": trend_start, "end": period.end})
         cursor.fetchall()
-    return queries + 1
+        seconds["monthly trend"] = time.perf_counter() - started
+    return seconds
 
 
 def main() -> None:
@@ -129,13 +133,14 @@ def main() -> None:
     with CaptureQueriesContext(connection) as captured:
         build_report(hub_ids=hub_ids, period=period, suppress=True, scope="bench")
     report_queries = len(captured.captured_queries)
-    bare_queries = bare(hub_ids, period, trend_start)  # warm both
+    bare_queries = 2 * len(BARE_SQL) + 1
+    bare(hub_ids, period, trend_start)  # warm both
     for _ in range(args.runs):
         started = time.perf_counter()
         build_report(hub_ids=hub_ids, period=period, suppress=True, scope="bench")
         report_times.append(time.perf_counter() - started)
         started = time.perf_counter()
-        bare(hub_ids, period, trend_start)
+        per_query = bare(hub_ids, period, trend_start)
         bare_times.append(time.perf_counter() - started)
     report_s, bare_s = statistics.median(report_times), statistics.median(bare_times)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
@@ -147,6 +152,9 @@ def main() -> None:
         f"ratio report / bare SQL: {report_s / bare_s:.2f}; peak memory of this process {peak} MiB; "
         f"load {common.load_average()}"
     )
+    print("bare SQL, last run, both periods:")
+    for name, seconds in sorted(per_query.items(), key=lambda kv: -kv[1]):
+        print(f"  {seconds * 1000:7.0f} ms  {name}")
     common.save(
         "report",
         {
@@ -159,6 +167,7 @@ def main() -> None:
             "report_queries": report_queries,
             "bare_queries": bare_queries,
             "peak_mib": peak,
+            "bare_per_query_s": per_query,
         },
     )
 
