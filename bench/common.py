@@ -94,7 +94,7 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
-def staff_cookie(email: str) -> str:
+def staff_cookie(email: str, csrf: str | None = None) -> str:
     """A Cookie header for a logged-in session of ``email`` that has passed MFA, as after a real
     login with a second factor (the user gets an authenticator if they have none). Sessions live
     in the database, as in production."""
@@ -118,7 +118,7 @@ def staff_cookie(email: str) -> str:
     session[LOGIN_AT_KEY] = session[LAST_SEEN_KEY] = time.time()
     session[MFA_VERIFIED_KEY] = str(user.pk)
     session.create()
-    csrf = _get_new_csrf_string()
+    csrf = csrf or _get_new_csrf_string()
     return (
         f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
     )

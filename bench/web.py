@@ -113,10 +113,11 @@ def targets(hub_slug: str) -> list[dict]:
     ]  # fmt: skip
 
 
-def wrk_env(target: dict, cookies: dict) -> dict:
+def wrk_env(target: dict, cookies: dict, *, desks: bool = False) -> dict:
     cookie = cookies.get(target["user"], "") if target["user"] else ""
+    many = cookies.get(f"{target['user']}#desks", cookie) if desks else cookie
     return {
-        "BENCH_COOKIE": cookie,
+        "BENCH_COOKIE": many,
         "BENCH_CSRF": common.csrf_from(cookie) if cookie else "",
         "BENCH_METHOD": target.get("method", "GET"),
         "BENCH_BODY": target.get("body", "").replace("{{key}}", "{key}"),
@@ -172,12 +173,27 @@ def main() -> None:
     parser.add_argument("--hub", default="hervanta")
     parser.add_argument("--report-runs", type=int, default=3)
     parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--no-latency", action="store_true", help="skip the latency of each page")
+    parser.add_argument(
+        "--scaling",
+        action="store_true",
+        help="only: the bare view, the event page and the calendar at 1, 4 and 16 connections",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk (see bench/README.md)")
     common.setup()
     pages = targets(args.hub)
     cookies = {t["user"]: common.staff_cookie(t["user"]) for t in pages if t["user"]}
+    for target in pages:
+        if target.get("method") == "POST":
+            # One session per connection, as at a desk: 16 POSTs on one session would queue on
+            # that session's row (the view writes the session).
+            first = cookies[target["user"]]
+            csrf = common.csrf_from(first)
+            cookies[target["user"] + "#desks"] = "|".join(
+                [first] + [common.staff_cookie(target["user"], csrf) for _ in range(15)]
+            )
     funder = common.staff_cookie(f"funder@{common_domain()}")
     results: dict = {
         "machine": common.machine(),
@@ -185,9 +201,12 @@ def main() -> None:
         "latency": {},
         "throughput": [],
     }
+    if args.scaling:
+        scaling(pages, args.seconds)
+        return
     with common.Server() as server:
         results["workers"] = len(server.workers)
-        for target in pages:
+        for target in [] if args.no_latency else pages:
             env = wrk_env(target, cookies)
             size = check(target, env)
             # Warm the caches and the connection of every worker first.
@@ -204,7 +223,7 @@ def main() -> None:
         for round_ in range(args.repeat):
             row = {}
             for target in loaded:
-                env = wrk_env(target, cookies)
+                env = wrk_env(target, cookies, desks=True)
                 row[target["name"]] = wrk(
                     target["path"],
                     seconds=args.seconds,
@@ -231,6 +250,33 @@ def main() -> None:
         )
     path = common.save("web", results)
     print(f"saved {path.relative_to(common.ROOT)}")
+
+
+def scaling(pages: list[dict], seconds: int) -> None:
+    """Throughput against concurrency: a page that waits on Redis or PostgreSQL round trips loses
+    more than CPU-bound work when the workers outnumber the cores."""
+    chosen = [t for t in pages if t["name"] in THROUGHPUT[:3]]
+    rows = []
+    with common.Server():
+        for connections in (1, 4, 16):
+            for target in chosen:
+                env = wrk_env(target, {})
+                wrk(target["path"], seconds=2, connections=4, threads=1, env=env)
+                data = wrk(
+                    target["path"],
+                    seconds=seconds,
+                    connections=connections,
+                    threads=min(2, connections),
+                    env=env,
+                )
+                rows.append((connections, target["name"], data))
+                print(
+                    f"{connections:>2} connections: {target['name']:<20} {data['rps']:7.0f} req/s  "
+                    f"p50 {data['p50_ms']:6.1f} ms  p99 {data['p99_ms']:6.1f} ms  "
+                    f"load {data['load_before']}",
+                    flush=True,
+                )
+    common.save("scaling", {"machine": common.machine(), "rows": rows})
 
 
 THROUGHPUT = ("bare Django view", "public event page", "public calendar", "log-visit POST (htmx)")

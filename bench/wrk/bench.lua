@@ -1,5 +1,6 @@
 -- One wrk script for every benchmark, configured by the environment (bench/http.py sets it):
---   BENCH_COOKIE  Cookie header (a staff session and the CSRF cookie), optional
+--   BENCH_COOKIE  Cookie header (a staff session and the CSRF cookie), optional; several
+--                 separated by "|" are used in turn (one session per desk, not one for all)
 --   BENCH_CSRF    X-CSRFToken header for POSTs, optional
 --   BENCH_METHOD  GET (default) or POST
 --   BENCH_BODY    form body of a POST; "{key}" becomes a key no other request uses
@@ -11,6 +12,8 @@ local method = os.getenv("BENCH_METHOD") or "GET"
 local body_template = os.getenv("BENCH_BODY")
 local prefix = string.format("%x%x", os.time(), math.random(0, 0xffffff))
 local counter = 0
+local cookies = {}
+for c in string.gmatch(os.getenv("BENCH_COOKIE") or "", "[^|]+") do table.insert(cookies, c) end
 thread_id = 0  -- set per thread by setup()
 local threads = {}
 
@@ -22,8 +25,7 @@ end
 function init(args)
   wrk.headers["X-Forwarded-Proto"] = "https"
   wrk.headers["Origin"] = "https://" .. wrk.host .. ":" .. wrk.port
-  local cookie = os.getenv("BENCH_COOKIE")
-  if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
+  if #cookies > 0 then wrk.headers["Cookie"] = cookies[1] end
   local csrf = os.getenv("BENCH_CSRF")
   if csrf and csrf ~= "" then wrk.headers["X-CSRFToken"] = csrf end
   if os.getenv("BENCH_HTMX") == "1" then wrk.headers["HX-Request"] = "true" end
@@ -33,10 +35,11 @@ function init(args)
 end
 
 function request()
+  counter = counter + 1
+  if #cookies > 1 then wrk.headers["Cookie"] = cookies[(counter % #cookies) + 1] end
   if body_template == nil or body_template == "" then
     return wrk.format(method, nil)
   end
-  counter = counter + 1
   local key = string.format("%s-%d-%d", prefix, thread_id, counter)
   local body = string.gsub(body_template, "{key}", key)
   return wrk.format(method, nil, nil, body)
