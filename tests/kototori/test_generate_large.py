@@ -34,19 +34,28 @@ def _one(sql: str, params: list | None = None):
     return _rows(sql, params)[0][0]
 
 
+def _seed_reference_data() -> None:
+    """Topics, languages and trainings come from data migrations; a transactional test elsewhere
+    may have flushed them from a reused test database (tests/conftest.py does the same per test)."""
+    from advisors.models import Training
+    from advisors.reference_data import seed_trainings
+    from kototori.models import Language, Topic
+    from kototori.reference_data import seed_reference_data
+
+    if not Topic.objects.exists():
+        seed_reference_data(Topic, Language)
+    if not Training.objects.exists():
+        seed_trainings(Training)
+
+
 @pytest.fixture(scope="module")
 def large(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        _seed_reference_data()
         call_command("generate_large", scale=SCALE, seed=7, end=END, stdout=open("/dev/null", "w"))  # noqa: SIM115
         yield
         call_command("flush", interactive=False, verbosity=0)
-        from advisors.models import Training
-        from advisors.reference_data import seed_trainings
-        from kototori.models import Language, Topic
-        from kototori.reference_data import seed_reference_data
-
-        seed_reference_data(Topic, Language)
-        seed_trainings(Training)
+        _seed_reference_data()
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("large")]
