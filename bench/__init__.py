@@ -1,0 +1,1 @@
+"""Benchmarks and query plans on the large data set (``manage.py generate_large``): see README.md."""
