@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "visits",
     "advisors",
     "events",
+    "translations",
 ]
 
 MIDDLEWARE = [
