@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from kototori.models import Membership, Role
+from tests.events.factories import EventFactory
 from translations.catalogue import find_row
 from translations.models import string_key
 from translations.services import string_review_save
@@ -114,3 +115,17 @@ def test_a_removed_reviewer_role_stops_working_on_the_next_request(reviewer_clie
     assert reviewer_client.get(ar).status_code == 200
     Membership.objects.filter(user=reviewer).update(is_active=False)
     assert reviewer_client.get(ar).status_code == 404
+
+
+def test_the_overview_costs_a_fixed_number_of_queries_however_many_events(
+    client_for, hub, django_assert_max_num_queries
+):
+    manager = client_for(Role.MANAGER, hub)
+    EventFactory(hub=hub, title_ar="مقهى")
+    with django_assert_max_num_queries(25) as captured:
+        assert manager.get(overview_url(hub)).status_code == 200
+    baseline = len(captured)
+    for i in range(10):
+        EventFactory(hub=hub, title_ar=f"مقهى {i}", title_ti=f"ካፈ {i}")
+    with django_assert_max_num_queries(baseline):
+        assert manager.get(overview_url(hub)).status_code == 200
