@@ -62,6 +62,9 @@ class Perm(StrEnum):
     ACCESS_LOG_VIEW = "accesslog.view"
     REPORT_FULL = "report.full"  # unsuppressed figures of the hub
     REPORT_SUPPRESSED = "report.suppressed"  # the anonymised report only
+    # Translation review (translations/)
+    TRANSLATION_REVIEW = "translation.review"  # approve or correct, in one's own languages only
+    TRANSLATION_STATUS = "translation.status"  # how far the review is; download reviewed .po
 
 
 R = Role
@@ -96,6 +99,10 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.ACCESS_LOG_VIEW: frozenset({R.MANAGER}),
     Perm.REPORT_FULL: frozenset({R.PROFESSIONAL, R.COORDINATOR, R.MANAGER}),
     Perm.REPORT_SUPPRESSED: frozenset({R.FUNDER, R.PROFESSIONAL, R.COORDINATOR, R.MANAGER}),
+    # A reviewer is a trusted speaker of the language (often an advisor), named by the hub manager
+    # with the languages they check (Membership.review_languages); they see texts, never people.
+    Perm.TRANSLATION_REVIEW: frozenset({R.REVIEWER}),
+    Perm.TRANSLATION_STATUS: frozenset({R.REVIEWER, R.COORDINATOR, R.MANAGER}),
 }
 
 # Permissions that show records about a person (visitors, case clients, event registrants).

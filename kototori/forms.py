@@ -69,6 +69,21 @@ class InviteForm(forms.Form):
         label=_("Language"),
         choices=[(c, n) for c, n in settings.LANGUAGES if c in settings.STAFF_LANGUAGES],
     )
+    review_languages = forms.MultipleChoiceField(
+        label=_("Languages reviewed"),
+        help_text=_("Only for a translation reviewer: the languages they check."),
+        choices=[(c, n) for c, n in settings.LANGUAGES if c != settings.LANGUAGE_CODE],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("role") == Role.REVIEWER and not data.get("review_languages"):
+            self.add_error("review_languages", _("Choose the languages this reviewer checks."))
+        elif data.get("role") != Role.REVIEWER:
+            data["review_languages"] = []
+        return data

@@ -25,6 +25,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     MANAGER = "manager", _("Hub manager")
     FUNDER = "funder", _("Funder")
+    REVIEWER = "reviewer", _("Translation reviewer")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -169,6 +170,8 @@ class Membership(models.Model):
         related_name="+",
         verbose_name=_("invited by"),
     )
+    # Only for the reviewer role: the language codes this person checks (translations app).
+    review_languages = models.JSONField(_("languages reviewed"), default=list, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 

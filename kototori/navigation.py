@@ -22,12 +22,13 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
     from django.utils.functional import Promise
 
-NAV_APPS = ("kototori", "visits", "advisors", "events")
+NAV_APPS = ("kototori", "visits", "advisors", "events", "translations")
 # Menu groups, by the app that declares the item; shown as groups when a person has many items.
 NAV_GROUPS = {
     "visits": _("Front desk"),
     "advisors": _("Cases and volunteers"),
     "events": _("Events"),
+    "translations": _("Translations"),
     "kototori": _("Hub"),
 }
 FLAT_MENU_MAX = 7
@@ -41,6 +42,7 @@ ROLE_PRIORITY = (
     Role.ADVISOR,
     Role.EXPERT,
     Role.FUNDER,
+    Role.REVIEWER,
 )
 
 

@@ -56,6 +56,7 @@ CLASSIFIED_APPS = (
     "events",
     "reports",
     "rights",
+    "translations",
     "account",
     "mfa",
     "sessions",
@@ -133,6 +134,7 @@ INVENTORY: dict[str, Record] = {
             "created_at": P,
             "ended_at": P,
             "invited_by": P,
+            "review_languages": P,
         },
     ),
     "kototori.Language": Record(
@@ -850,6 +852,39 @@ INVENTORY: dict[str, Record] = {
     ),
     "contenttypes.ContentType": Record(
         "—", "framework", "—", {"id": N, "app_label": N, "model": N}
+    ),
+    "translations.StringReview": Record(
+        "staff (the reviewer)",
+        "which UI texts a reviewer approved or corrected",
+        "no automatic rule (the reviewer link goes with the user's anonymisation)",
+        {
+            "id": N,
+            "language": N,
+            "key": N,
+            "msgctxt": N,
+            "msgid": N,
+            "msgid_plural": N,
+            "catalogue_text": N,
+            "text": N,
+            "status": N,
+            "reviewer": P,
+            "reviewed_at": P,
+        },
+    ),
+    "translations.EventTranslationReview": Record(
+        "staff (the reviewer)",
+        "which event translations a reviewer approved",
+        "with the event",
+        {
+            "id": N,
+            "event": N,
+            "language": N,
+            "status": N,
+            "text": N,
+            "source": N,
+            "reviewer": P,
+            "reviewed_at": P,
+        },
     ),
 }
 

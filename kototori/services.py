@@ -22,10 +22,18 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def membership_invite(
-    *, hub: Hub, email: str, full_name: str, role: str, preferred_language: str, invited_by: User
+    *,
+    hub: Hub,
+    email: str,
+    full_name: str,
+    role: str,
+    preferred_language: str,
+    invited_by: User,
+    review_languages: list[str] | None = None,
 ) -> tuple[Membership, bool]:
     """Give ``email`` a role in ``hub``, creating the account if needed, and e-mail a link to set a
-    password. Returns ``(membership, created)``; inviting twice to the same role changes nothing."""
+    password. Returns ``(membership, created)``; inviting twice to the same role changes nothing
+    (a reviewer's languages are changed on the translations app's reviewers page)."""
     user, user_created = User.objects.get_or_create(
         email=email, defaults={"full_name": full_name, "preferred_language": preferred_language}
     )
@@ -33,12 +41,16 @@ def membership_invite(
         user.set_unusable_password()
         user.save(update_fields=["password"])
     membership, created = Membership.objects.get_or_create(
-        user=user, hub=hub, role=role, defaults={"invited_by": invited_by}
+        user=user,
+        hub=hub,
+        role=role,
+        defaults={"invited_by": invited_by, "review_languages": review_languages or []},
     )
     if not created and not membership.is_active:
         membership.is_active = True
         membership.ended_at = None
-        membership.save(update_fields=["is_active", "ended_at"])
+        membership.review_languages = review_languages or membership.review_languages
+        membership.save(update_fields=["is_active", "ended_at", "review_languages"])
         created = True
     if created:
         key = default_token_generator.make_token(user)

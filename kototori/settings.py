@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "visits",
     "advisors",
     "events",
+    "translations",
 ]
 
 MIDDLEWARE = [

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("advisors.urls")),
     path("", include("events.urls")),
     path("", include("kototori.rights.urls")),
+    path("", include("translations.urls")),
 ]

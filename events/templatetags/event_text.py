@@ -3,7 +3,8 @@
 An event's title, summary and description fall back to Finnish (then English) when the visitor's
 language has no translation yet (modeltranslation). Such a part carries its own ``lang`` and ``dir``
 (screen readers switch voice, a Finnish sentence inside an Arabic page runs left to right), and the
-page says, in the visitor's language, that the event is not yet translated.
+page says, in the visitor's language, that the event is not yet translated. A translation no
+reviewer has approved yet (``translations.events``) is shown, marked as a draft.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
+
+from translations.events import shows_draft
 
 from ..models import TRANSLATED_FIELDS
 
@@ -44,7 +47,11 @@ def lang_attrs(event: Event, field: str) -> SafeString | str:
 @register.inclusion_tag("events/public/_fallback.html")
 def untranslated_note(event: Event, *fields: str) -> dict:
     """A short note, in the page's language, when any of ``fields`` (all translated fields when
-    none are named) is shown in another language."""
-    missing = any(_fallback(event, field) for field in fields or TRANSLATED_FIELDS)
+    none are named) is shown in another language, or in a translation not yet approved."""
+    fields = fields or TRANSLATED_FIELDS
+    missing = any(_fallback(event, field) for field in fields)
     current = get_language()
-    return {"untranslated_into": get_language_info(current)["name_local"] if missing else None}
+    return {
+        "untranslated_into": get_language_info(current)["name_local"] if missing else None,
+        "draft": shows_draft(event, fields),
+    }

@@ -102,7 +102,8 @@ def calendar(request: HttpRequest, hub: str) -> HttpResponse:
             .upcoming()
             .filter(hub=hub_obj)
             .with_counts()
-            .prefetch_related("languages")
+            # translation_reviews: the draft-translation mark (translations app), no query per event
+            .prefetch_related("languages", "translation_reviews")
         )
         if kind:
             events = events.filter(kind=kind)

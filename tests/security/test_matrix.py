@@ -30,8 +30,10 @@ from events.services import cancel_token
 from kototori.models import Role
 from tests.advisors.factories import ensure_reference_data
 from tests.events.factories import RegistrationFactory
+from tests.factories import MembershipFactory, UserFactory
 from tests.rights.world import build_world
 from tests.visits.factories import ReferralFactory
+from translations.models import string_key
 from visits.models import DataRequest, Referral
 from visits.services import REFERRAL_SALT, display_token, referral_token
 from visits.views.data_requests import receipt_token
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.django_db
 
-FD, ADV, EXP, PRO, CO, MGR, FUN = (
+FD, ADV, EXP, PRO, CO, MGR, FUN, REV = (
     Role.FRONT_DESK,
     Role.ADVISOR,
     Role.EXPERT,
@@ -49,9 +51,10 @@ FD, ADV, EXP, PRO, CO, MGR, FUN = (
     Role.COORDINATOR,
     Role.MANAGER,
     Role.FUNDER,
+    Role.REVIEWER,
 )
 ADV2 = "advisor2"  # an advisor of the hub without the claim on the case
-PERSONAS = [FD, ADV, ADV2, EXP, PRO, CO, MGR, FUN]
+PERSONAS = [FD, ADV, ADV2, EXP, PRO, CO, MGR, FUN, REV]
 ANON = "anonymous"
 STAFF = frozenset({FD, ADV, ADV2, EXP, PRO, CO, MGR})
 EVERYONE = frozenset(PERSONAS)
@@ -231,6 +234,16 @@ TABLE: dict[str, Row] = {
     "rights:retention": row({MGR}),
     "rights:retention_preview": row({MGR}),
     "rights:retention_preview@htmx": row({MGR}, htmx=True),
+    # Translation review: the reviewer (here for Arabic and Tigrinya) approves; the manager names
+    # reviewers; managers and coordinators follow the progress and download the .po files
+    "translations:overview": row({REV, CO, MGR}),
+    "translations:export": row({REV, CO, MGR}),
+    "translations:strings": row({REV}),
+    "translations:string": row({REV}, ok=POSTED, method="POST"),
+    "translations:events": row({REV}),
+    "translations:event": row({REV}, foreign=True),
+    "translations:reviewers": row({MGR}),
+    "translations:reviewer_languages": row({MGR}, ok=POSTED, method="POST", foreign=True),
 }
 
 
@@ -384,6 +397,23 @@ BUILDERS: dict[str, Callable] = {
     "rights:visitor_data_pdf": _o("visitor"),
     "rights:visitor_data_json": _o("visitor"),
     "rights:visitor_erase": _o("visitor"),
+    "translations:export": lambda w, h: {"hub": h.hub.slug, "language": "ar"},
+    "translations:strings": lambda w, h: {"hub": h.hub.slug, "language": "ar"},
+    "translations:string": lambda w, h: {
+        "hub": h.hub.slug,
+        "language": "ar",
+        "key": string_key(None, "Take a ticket"),
+    },
+    "translations:events": lambda w, h: {"hub": h.hub.slug, "language": "ti"},
+    "translations:event": lambda w, h: {
+        "hub": h.hub.slug,
+        "language": "ti",
+        "pk": w.objects["event"].pk,
+    },
+    "translations:reviewer_languages": lambda w, h: {
+        "hub": h.hub.slug,
+        "pk": w.objects["reviewer_membership"].pk,
+    },
 }
 
 
@@ -452,6 +482,11 @@ def world(django_db_setup, django_db_blocker):
                 )
                 # Its own referral: the POST rows revoke and renew its link.
                 o["link_referral"] = ReferralFactory(hub=hub_world.hub, partner=o["partner"])
+                reviewer = UserFactory(email=f"reviewer-{hub_world.hub.slug}@example.org")
+                o["reviewer_membership"] = MembershipFactory(
+                    user=reviewer, hub=hub_world.hub, role=REV, review_languages=["ar", "ti"]
+                )
+                hub_world.users[REV] = reviewer
             clients = {}
             for key, hub_world in world.items():
                 for persona in PERSONAS:

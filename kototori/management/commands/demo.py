@@ -31,7 +31,7 @@ from kototori.reference_data import seed_reference_data
 
 DEMO_PASSWORD = "kototori-demo"  # noqa: S105 (documented demo login, local runs only)
 DEMO_DOMAIN = "demo.kototori.fi"
-DEMO_APPS = ("visits", "advisors", "events")
+DEMO_APPS = ("visits", "advisors", "events", "translations")
 
 ROLE_LOGINS = {
     Role.FRONT_DESK: ("frontdesk", "Fatima Front-Desk"),
@@ -41,6 +41,7 @@ ROLE_LOGINS = {
     Role.COORDINATOR: ("coordinator", "Kalle Coordinator"),
     Role.MANAGER: ("manager", "Maija Manager"),
     Role.FUNDER: ("funder", "Frank Funder"),
+    Role.REVIEWER: ("reviewer", "Rahel Reviewer"),
 }
 
 HUBS = [
