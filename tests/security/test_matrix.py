@@ -210,6 +210,8 @@ TABLE: dict[str, Row] = {
     "events:head_count": row({FD, CO, MGR}, ok=POSTED, method="POST", foreign=True),
     "events:advisor_attended": row({FD, CO, MGR}, ok=POSTED, method="POST", foreign=True),
     "events:no_shows": row({FD, CO, MGR}, ok=POSTED, method="POST", foreign=True),
+    "events:offline_events": row({FD, CO, MGR}, deny=403, other=None),
+    "events:offline_attendance": row({FD, CO, MGR}, ok=POSTED, deny=403, other=None, method="POST"),
     # Events, public side
     "events:cancel_registration": public_row(),
     "events:cancel_registration@tampered": public_row(404),
@@ -297,6 +299,8 @@ BUILDERS: dict[str, Callable] = {
     "visits:referral_link_revoke": _o("link_referral"),
     "visits:referral_link_new": _o("link_referral"),
     "visits:data_request": _hub,
+    "events:offline_events": lambda w, h: {},
+    "events:offline_attendance": lambda w, h: {},
     "visits:data_request_sent": lambda w, h: {
         "hub": w.hub.slug,
         "signed": receipt_token(w.objects["data_request"]),
