@@ -190,6 +190,20 @@ def test_a_refused_check_in_stays_on_the_page_until_dismissed(
     assert liisa.attendance == Registration.Attendance.UNKNOWN
     assert Visit.objects.count() == 1
 
+    # Logging out from the app (a shared tablet): the names go, what was logged stays.
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/")
+    wait_until(
+        page,
+        """async () => {
+            const names = (await indexedDB.databases()).map((db) => db.name);
+            return !names.includes("kototori-offline-ref") && names.includes("kototori-offline-queue");
+        }""",
+        "logging out did not forget the names",
+    )
+    page.goto(f"{live_server.url}/offline/")
+    expect(page.locator("#needs-login")).to_be_visible()
+
 
 def test_an_ended_session_keeps_the_queue_and_it_is_sent_after_logging_in_again(
     page, context, login, live_server, desk, hub

@@ -229,3 +229,17 @@ def test_a_batch_of_check_ins_costs_a_bounded_number_of_queries_per_item(desk, t
     with CaptureQueriesContext(connection) as queries:
         assert set(statuses(sync(desk, items))) == {"refused"}  # already checked in
     assert len(queries) <= counts[1]
+
+
+def test_the_demo_has_a_pop_up_going_on_to_check_people_in_to_offline():
+    from events import demo
+    from events.offline import offline_events
+    from kototori.management.commands.demo import seed_core
+
+    ctx = seed_core()
+    demo.seed(ctx)
+    demo.seed(ctx)  # idempotent
+    events = list(offline_events(hubs=[ctx.hubs["hervanta"]]))
+    pop_up = next(e for e in events if e.title_en == "Advice in the clubroom")
+    assert pop_up.registrations.filter(status=Registration.Status.CONFIRMED).count() == 6
+    assert pop_up.starts_at <= timezone.now() <= pop_up.ends_at  # a check-in now is accepted

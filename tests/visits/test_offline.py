@@ -252,6 +252,21 @@ class TestSync:
         assert response.status_code == 302
         assert not Visit.objects.exists()
 
+    def test_a_session_without_the_second_factor_is_sent_to_log_in_and_nothing_saved(
+        self, make_member, hub, settings
+    ):
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+        settings.REQUIRE_MFA = True
+        user = make_member(Role.FRONT_DESK, hub)
+        TOTP.activate(user, generate_totp_secret())
+        client = Client()
+        client.force_login(user)  # any login that skipped the second factor
+        response = sync(client, [item(hub)])
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+        assert not Visit.objects.exists()
+
     def test_a_get_is_refused(self, desk):
         assert desk.get(reverse(SYNC)).status_code == 405
 

@@ -129,7 +129,7 @@ def _strings() -> dict[str, str]:
         "synced": _("Sent"),
         "duplicate": _("Already sent before; nothing was added."),
         "refused": _("Not saved"),
-        "open": _("Open"),
+        "open": _("Details"),
         "remove": _("Remove"),
         "removeConfirm": _("Remove this item from the device? It has not been sent."),
         "dismiss": _("Dismiss"),
@@ -186,6 +186,7 @@ def offline_app(request: HttpRequest) -> HttpResponse:
         "scope": reverse("visits:offline"),
         "batch": MAX_BATCH_ITEMS,
         "language": get_language(),
+        "timeZone": settings.TIME_ZONE,
         "strings": _strings(),
         "topics": {str(pk): str(label) for pk, label in form.fields["topics"].choices},
         "languages": {

@@ -30,6 +30,7 @@
     noPermission: false,
     serverError: false,
     syncing: false,
+    again: false, // something was logged while sending: another round follows
     lastSync: null,
     skewMinutes: 0,
     retryDelay: RETRY_MIN_MS,
@@ -54,12 +55,14 @@
 
   function timeText(iso) {
     const date = new Date(iso);
-    const today = new Date().toDateString() === date.toDateString();
+    const day = (d) => d.toLocaleDateString("en-CA", { timeZone: config.timeZone });
+    const today = day(new Date()) === day(date);
     const options = today
       ? { hour: "2-digit", minute: "2-digit" }
       : { day: "numeric", month: "numeric", hour: "2-digit", minute: "2-digit" };
+    // In the hub's time zone, like every time the server shows, whatever the tablet is set to.
     try {
-      return date.toLocaleString(config.language, options);
+      return date.toLocaleString(config.language, { ...options, timeZone: config.timeZone });
     } catch {
       return date.toLocaleString(undefined, options);
     }
@@ -269,7 +272,11 @@
   }
 
   async function sync() {
-    if (state.syncing || !navigator.onLine || !state.me) return;
+    if (state.syncing) {
+      state.again = true;
+      return;
+    }
+    if (!navigator.onLine || !state.me) return;
     const mine = (await store.items()).filter(
       (item) => item.state === "pending" && item.user === state.me.id,
     );
@@ -306,6 +313,10 @@
       if (complete) state.retryDelay = RETRY_MIN_MS;
       else if (!state.loginNeeded) scheduleRetry();
       await render();
+      if (state.again && complete) {
+        state.again = false;
+        window.setTimeout(sync, 0);
+      }
     }
   }
 
@@ -651,6 +662,9 @@
       render();
     });
   }
+
+  // Ask the browser not to evict this site's storage when space runs low: the queue must survive.
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
 
   (async () => {
     await loadLocal();
