@@ -6,7 +6,6 @@ counted at the door added to the head count. Each item is saved once per device-
 from __future__ import annotations
 
 import contextlib
-import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from kototori.offline import ItemResult, Refused, Status
+from kototori.offline import ItemResult, Refused, Status, item_key
 
 from .models import Event, Registration, SyncedAttendance
 from .models import Status as EventStatus
@@ -181,8 +180,8 @@ class AttendanceBatch:
         for item in items:
             if not isinstance(item, dict):
                 continue
-            with contextlib.suppress(ValueError):
-                keys.append(uuid.UUID(str(item.get("key"))))
+            with contextlib.suppress(Refused):
+                keys.append(item_key(item))
             if isinstance(item.get("event"), int):
                 event_ids.add(item["event"])
         self.saved = {

@@ -4,6 +4,7 @@ device's key, so a visit sent twice is logged once."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kototori.models import Language, Topic
-from kototori.offline import ItemResult, Refused, Status, form_errors_text
+from kototori.offline import ItemResult, Refused, Status, form_errors_text, item_key
 
 from .forms import VisitForm
 from .models import Visit
@@ -58,7 +59,10 @@ class VisitBatch:
         self.hubs = {hub.slug: hub for hub in hubs}
         self.topics = {topic.pk: topic for topic in Topic.objects.filter(is_active=True)}
         self.languages = {language.pk: language for language in Language.objects.all()}
-        keys = [str(item.get("key", ""))[:64] for item in items if isinstance(item, dict)]
+        keys = []
+        for item in items:
+            with contextlib.suppress(Refused):
+                keys.append(item_key(item))
         self.saved = {
             (hub_id, key): pk
             for pk, hub_id, key in Visit.objects.filter(

@@ -146,6 +146,12 @@ class TestSync:
         assert statuses(sync(desk, items)) == ["duplicate"] * 2 + ["created"] * 3
         assert Visit.objects.count() == 5
 
+    def test_a_key_is_the_same_key_whatever_its_letter_case(self, desk, hub):
+        visit = item(hub)
+        sync(desk, [visit])
+        assert statuses(sync(desk, [{**visit, "key": visit["key"].upper()}])) == ["duplicate"]
+        assert Visit.objects.count() == 1
+
     def test_the_same_key_twice_in_one_batch_is_saved_once(self, desk, hub):
         visit = item(hub)
         assert statuses(sync(desk, [visit, visit])) == ["created", "duplicate"]

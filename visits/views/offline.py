@@ -129,6 +129,7 @@ def _strings() -> dict[str, str]:
         "synced": _("Sent"),
         "duplicate": _("Already sent before; nothing was added."),
         "refused": _("Not saved"),
+        "refusedCount": _("Not saved: %(count)s (the reasons are in the list below)."),
         "open": _("Details"),
         "remove": _("Remove"),
         "removeConfirm": _("Remove this item from the device? It has not been sent."),

@@ -355,7 +355,7 @@
       row.append(el("button", { type: "button", className: "secondary small", "data-action": "remove", text: T.remove }));
     } else if (item.state === "refused") {
       row.append(el("span", { className: "badge danger", text: T.refused }));
-      row.append(el("span", { className: "item-reason", role: "alert", text: item.reason }));
+      row.append(el("span", { className: "item-reason", text: item.reason }));
       row.append(el("button", { type: "button", className: "secondary small", "data-action": "dismiss", text: T.dismiss }));
     } else {
       row.append(el("span", { className: "badge ok", text: T.synced }));
@@ -432,6 +432,8 @@
     else if (pending.length) summary = fmt(T.pendingMany, { count: pending.length });
     else summary = T.allSynced;
     if (!state.syncing && state.serverError && pending.length) summary += " " + T.serverError;
+    const refusedMine = items.filter((item) => item.state === "refused").length;
+    if (refusedMine) summary += " " + fmt(T.refusedCount, { count: refusedMine });
     if (state.lastSync) summary += " " + fmt(T.lastSync, { time: timeText(state.lastSync) });
     $("sync-summary").textContent = summary;
     $("sync-now").disabled = state.syncing || !online || !pending.length;
