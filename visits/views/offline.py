@@ -136,8 +136,8 @@ def _strings() -> dict[str, str]:
         "dismiss": _("Dismiss"),
         "noItems": _("Nothing logged on this device yet."),
         "othersWaiting": _(
-            "%(count)s items logged on this device by another account wait to be sent. They are "
-            "sent when that person logs in here."
+            "Logged on this device by another account and waiting to be sent: %(count)s. They "
+            "are sent when that person logs in here."
         ),
         "takeOver": _("Send them under my account"),
         "takeOverConfirm": _(
@@ -160,13 +160,10 @@ def _strings() -> dict[str, str]:
         ),
         "updated": _("A new version of the app is ready."),
         "reload": _("Reload"),
-        "forgotten": _("Names of event sign-ups were removed from this device."),
         "offlineLogout": _(
             "Logging out needs the network. Names of event sign-ups were removed from this "
             "device now; log out when you are back online."
         ),
-        "otherHub": _("Hub"),
-        "today": _("Today"),
     }
 
 
