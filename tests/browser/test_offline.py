@@ -98,6 +98,7 @@ def test_visits_and_attendance_logged_offline_reach_the_server_once_each(
     login(page, desk)
     open_app(page, live_server)
 
+    assert page.evaluate("window.isSecureContext")  # localhost counts: workers may run
     # Installable: the browser finds the manifest, its icons and the worker in order.
     cdp = context.new_cdp_session(page)
     errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
@@ -148,6 +149,19 @@ def test_visits_and_attendance_logged_offline_reach_the_server_once_each(
     clubroom.refresh_from_db()
     assert (clubroom.head_count_newcomers, clubroom.head_count_residents) == (2, 1)
     expect(page.locator(f"#offline-reg-{hassan.pk}")).to_contain_text("Came")
+    # The worker's caches hold the app and its files, never the names or what was logged.
+    cached = page.evaluate(
+        """async () => {
+            const urls = [];
+            for (const name of await caches.keys()) {
+                for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+            }
+            return urls;
+        }"""
+    )
+    paths = {url.removeprefix(live_server.url) for url in cached}
+    assert "/offline/" in paths
+    assert {p for p in paths if not p.startswith("/static/")} == {"/offline/"}
 
     # The answers got lost on the way (the device still thinks everything waits): sending again
     # adds nothing, and the page says so.
@@ -234,3 +248,21 @@ def test_an_ended_session_keeps_the_queue_and_it_is_sent_after_logging_in_again(
     page.wait_for_url("**/offline/")
     expect(page.locator("#sync-summary")).to_contain_text(ALL_SENT)
     assert Visit.objects.get().created_by == desk
+
+
+def test_a_new_release_replaces_the_cached_app(page, login, live_server, desk, hub, monkeypatch):
+    from visits.views import offline
+
+    login(page, desk)
+    open_app(page, live_server)
+    names = "async () => (await caches.keys()).filter((n) => n.startsWith('kototori-offline-'))"
+    [old] = page.evaluate(names)
+    release = offline.worker_config()
+    monkeypatch.setattr(offline, "worker_config", lambda: {**release, "version": "next-release"})
+    page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
+    wait_until(
+        page,
+        f"async () => JSON.stringify(await ({names})()) === '[\"kototori-offline-next-release\"]'",
+        f"the new worker did not replace {old}",
+    )
+    expect(page.locator("#notices")).to_contain_text("A new version of the app is ready.")

@@ -654,14 +654,17 @@
   });
 
   if ("serviceWorker" in navigator) {
-    const hadController = Boolean(navigator.serviceWorker.controller);
+    // The first worker taking over this page is no news; a later one is a new release.
+    let controlled = Boolean(navigator.serviceWorker.controller);
     navigator.serviceWorker.register(config.urls.worker, { scope: config.scope }).catch(() => {
       // Without a worker the app still works while this page stays open.
     });
     navigator.serviceWorker.addEventListener("controllerchange", () => {
-      if (!hadController) return;
-      state.updated = true;
-      render();
+      if (controlled) {
+        state.updated = true;
+        render();
+      }
+      controlled = true;
     });
   }
 
