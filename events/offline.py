@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
     from kototori.models import Hub, User
 
+    from .models import EventQuerySet
+
 # Which events a device takes along for check-in: those of the coming week still going on.
 WINDOW_BEFORE = timedelta(hours=12)
 WINDOW_AHEAD = timedelta(days=7)
@@ -37,7 +39,7 @@ CLOCK_SLACK = timedelta(minutes=5)
 MAX_COUNT = 1000
 
 
-def offline_events(*, hubs: list[Hub], now: datetime | None = None):
+def offline_events(*, hubs: list[Hub], now: datetime | None = None) -> EventQuerySet:
     """The published events a device may check people in to, soonest first."""
     now = now or timezone.now()
     return (
@@ -106,7 +108,7 @@ def _record(**fields: Any) -> bool:
 
 
 @transaction.atomic
-def synced_check_in(
+def check_in_record(
     *, key: str, event: Event, registration_id: int, at: datetime, user: User
 ) -> bool:
     """Check in someone who signed up, as recorded on a device at ``at``; False when this key was
@@ -147,7 +149,7 @@ def synced_check_in(
 
 
 @transaction.atomic
-def synced_head_count(
+def head_count_record(
     *, key: str, event: Event, newcomers: int, residents: int, at: datetime, user: User
 ) -> bool:
     """Add people counted at the door on a device to the event's head count; False when this key
@@ -216,7 +218,7 @@ class AttendanceBatch:
             registration_id = item.get("registration")
             if not isinstance(registration_id, int):
                 raise Refused("invalid", _("This check-in names no sign-up."))
-            created = synced_check_in(
+            created = check_in_record(
                 key=key,
                 event=event,
                 registration_id=registration_id,
@@ -227,7 +229,7 @@ class AttendanceBatch:
             newcomers, residents = _count(item, "newcomers"), _count(item, "residents")
             if newcomers + residents == 0:
                 raise Refused("invalid", _("Count at least one person."))
-            created = synced_head_count(
+            created = head_count_record(
                 key=key,
                 event=event,
                 newcomers=newcomers,

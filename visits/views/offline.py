@@ -152,7 +152,10 @@ def _strings() -> dict[str, str]:
         "checkInButton": _("Check in"),
         "people": _("%(count)s people"),
         "signUpNumber": _("Sign-up no. %(number)s"),
-        "noPermission": _("You may no longer do this in that hub, so the item can't be saved."),
+        "noPermission": _(
+            "The server did not take what waits: you may no longer have the right to this in "
+            "that hub. It stays on this device; ask your hub manager."
+        ),
         "serverError": _("The server could not be reached or failed; trying again later."),
         "clockSkew": _(
             "This device's clock is %(minutes)s minutes off. Times of what you log may be "

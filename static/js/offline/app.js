@@ -230,10 +230,9 @@
       if (!(await refresh())) return false;
       response = await post(url, chunk);
       if (response.status === 403) {
-        for (const item of chunk) {
-          await store.put({ ...item, state: "refused", reason: T.noPermission, code: "permission" });
-        }
-        return true;
+        // The role is gone (or a proxy refuses the token): keep everything, say so, try later.
+        state.noPermission = true;
+        return false;
       }
     }
     if (response.type === "opaqueredirect" || response.status === 401) {
