@@ -395,8 +395,9 @@
     const others = items.filter((item) => item.state === "pending" && item.user !== state.me.id);
 
     // Notices
-    const notices = $("notices");
-    notices.replaceChildren();
+    // Built aside and swapped in only when they changed: a live region re-read on every redraw
+    // would repeat itself to screen-reader users.
+    const notices = document.createElement("div");
     if (state.loginNeeded) {
       notices.append(
         notice(T.loginNeeded, "warning", el("a", { className: "button primary small", href: config.urls.login, text: T.logIn })),
@@ -424,6 +425,9 @@
       notices.append(el("button", { type: "button", className: "secondary", id: "install", text: T.install }));
     }
 
+    const shown = $("notices");
+    if (shown.innerHTML !== notices.innerHTML) shown.replaceChildren(...notices.childNodes);
+
     // Sync summary
     let summary;
     if (state.syncing) summary = T.syncing;
@@ -434,7 +438,7 @@
     const refusedMine = items.filter((item) => item.state === "refused").length;
     if (refusedMine) summary += " " + fmt(T.refusedCount, { count: refusedMine });
     if (state.lastSync) summary += " " + fmt(T.lastSync, { time: timeText(state.lastSync) });
-    $("sync-summary").textContent = summary;
+    if ($("sync-summary").textContent !== summary) $("sync-summary").textContent = summary;
     $("sync-now").disabled = state.syncing || !online || !pending.length;
 
     // Hub
