@@ -187,7 +187,9 @@ class TestSync:
         assert "no longer log visits for this hub" in results[0]["reason"]
         assert list(Visit.objects.values_list("hub__slug", flat=True)) == [hub.slug]
 
-    def test_a_membership_ended_while_offline_refuses_that_hubs_visits(self, desk, hub):
+    def test_a_user_left_with_no_visit_logging_role_anywhere_gets_403_and_nothing_saved(
+        self, desk, hub
+    ):
         Membership.objects.filter(user=desk.user).update(is_active=False)
         response = sync(desk, [item(hub)])
         # No visit-logging role anywhere any more: the whole batch is refused, nothing saved.
