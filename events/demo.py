@@ -208,6 +208,7 @@ def seed(ctx: DemoContext) -> None:
                 event.organisers.set([coordinator])
             _registrations(ctx, event)
         _draft(ctx, hub)
+        _pop_up(ctx, hub)
 
 
 def _registrations(ctx: DemoContext, event: Event) -> None:
@@ -275,3 +276,41 @@ def _draft(ctx: DemoContext, hub) -> None:
             "status": Status.DRAFT,
         },
     )
+
+
+def _pop_up(ctx: DemoContext, hub) -> None:
+    """Outreach in a housing company's clubroom, going on when the demo is loaded, where the
+    network is unreliable: the front desk checks people in with the offline app (/offline/)."""
+    local = timezone.localtime(ctx.now)
+    starts_at = local.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    texts = {
+        "fi": ("Neuvontaa kerhohuoneella", "Kysy asumisesta, Kelasta ja työstä omalla kielelläsi."),
+        "en": ("Advice in the clubroom", "Ask about housing, Kela and work in your own language."),
+        "ar": ("استشارة في غرفة النادي", "اسأل عن السكن وكيلا والعمل بلغتك."),
+        "so": ("Talo-bixin qolka naadiga", "Weydii guriyeynta, Kela iyo shaqada luqaddaada."),
+    }
+    fields = {
+        "kind": Kind.COMMUNITY,
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=4),
+        "capacity": 15,
+        "status": Status.PUBLISHED,
+        "published_at": ctx.now,
+        "place": "Kerhohuone, Vuokrakotien talo B",
+    }
+    for code, (title, summary) in texts.items():
+        fields[f"title_{code}"] = title
+        fields[f"summary_{code}"] = summary
+    event, created = Event.objects.get_or_create(hub=hub, title_fi=texts["fi"][0], defaults=fields)
+    if not created:
+        return
+    for i, name in enumerate(NAMES[:6]):
+        Registration.objects.create(
+            event=event,
+            name=name,
+            party_size=2 if i == 2 else 1,
+            language=LANGS[i],
+            group=Group.NEWCOMER if LANGS[i] != "fi" else Group.RESIDENT,
+            status=Registration.Status.CONFIRMED,
+            created_at=ctx.now - timedelta(days=2),
+        )

@@ -351,3 +351,47 @@ class Feedback(models.Model):
 
 
 QUESTIONS = ("enjoyed", "met_people", "come_again")
+
+
+class SyncedAttendance(models.Model):
+    """Attendance recorded on a device, often offline at an outreach pop-up, and sent later: a
+    named check-in or a head count to add. The device makes the key, so a batch sent twice (or
+    from two tabs) records each check-in or count once."""
+
+    class Kind(models.TextChoices):
+        CHECK_IN = "check_in", _("Named check-in")
+        HEAD_COUNT = "head_count", _("Head count")
+
+    key = models.UUIDField(_("device key"), unique=True, editable=False)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="synced_attendance", verbose_name=_("event")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registration"),
+    )
+    newcomers = models.PositiveIntegerField(_("newcomers counted"), default=0)
+    residents = models.PositiveIntegerField(_("long-term residents counted"), default=0)
+    recorded_at = models.DateTimeField(_("recorded on the device"))
+    synced_at = models.DateTimeField(_("sent"), default=timezone.now)
+    synced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+
+    class Meta:
+        verbose_name = _("attendance sent from a device")
+        verbose_name_plural = _("attendance sent from devices")
+        ordering = ["synced_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.event_id}"

@@ -25,6 +25,8 @@ from kototori.messaging import message_enqueue, message_link
 from .models import Event, Feedback, Group, Registration, Status, calendar_bump
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from kototori.models import User
 
 CANCEL_SALT = "events.registration.cancel"
@@ -334,11 +336,15 @@ def registrations_contacts_erase(*, now=None) -> int:
 
 
 @transaction.atomic
-def registration_attendance_set(*, registration: Registration, attendance: str) -> Registration:
+def registration_attendance_set(
+    *, registration: Registration, attendance: str, at: datetime | None = None
+) -> Registration:
+    """Mark who came. ``at`` is when they were checked in, if not now (a device that was offline
+    sends it later)."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     registration.attendance = attendance
     registration.checked_in_at = (
-        timezone.now() if attendance == Registration.Attendance.CAME else None
+        (at or timezone.now()) if attendance == Registration.Attendance.CAME else None
     )
     registration.save(update_fields=["attendance", "checked_in_at"])
     _training_completion_if_linked(registration)
@@ -358,6 +364,17 @@ def event_head_count_set(*, event: Event, newcomers: int, residents: int) -> Eve
     event = _lock_event(event)
     event.head_count_newcomers = newcomers
     event.head_count_residents = residents
+    event.save(update_fields=["head_count_newcomers", "head_count_residents", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def event_head_count_add(*, event: Event, newcomers: int, residents: int) -> Event:
+    """Add people counted at the door (a device's tally) to the head count, where
+    ``event_head_count_set`` replaces it with a total."""
+    event = _lock_event(event)
+    event.head_count_newcomers += newcomers
+    event.head_count_residents += residents
     event.save(update_fields=["head_count_newcomers", "head_count_residents", "updated_at"])
     return event
 

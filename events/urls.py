@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import public, staff
+from .views import offline, public, staff
 
 app_name = "events"
 
@@ -40,5 +40,8 @@ public_patterns = [
 
 urlpatterns = [
     path("h/<slug:hub>/events/", include(staff_patterns)),
+    # For the offline app (visits:offline): the events a device takes along, and what it recorded
+    path("offline/events/", offline.offline_events_data, name="offline_events"),
+    path("offline/sync/attendance/", offline.attendance_sync, name="offline_attendance"),
     path("e/", include(public_patterns)),
 ]

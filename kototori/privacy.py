@@ -737,6 +737,23 @@ INVENTORY: dict[str, Record] = {
             "checked_in_at": P,
         },
     ),
+    "events.SyncedAttendance": Record(
+        "visitors and residents who signed up (check-ins); staff (who sent it)",
+        "send attendance recorded offline exactly once (offline app)",
+        "with the event; the sign-up link goes when the sign-up is erased",
+        {
+            "id": N,
+            "key": N,  # made on the device so that a resent item is saved once
+            "event": N,
+            "kind": N,
+            "registration": P,
+            "newcomers": N,
+            "residents": N,
+            "recorded_at": P,
+            "synced_at": P,
+            "synced_by": P,
+        },
+    ),
     "events.Feedback": Record(
         "— (anonymous)",
         "how events went",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, data_requests, desk, kiosk, queue, referrals, visitors
+from .views import cases, data_requests, desk, kiosk, offline, queue, referrals, visitors
 
 app_name = "visits"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("h/<slug:hub>/desk/log/", desk.log_visit, name="log_visit"),
     path("h/<slug:hub>/desk/visits/<int:pk>/", desk.visit_detail, name="visit_detail"),
     path("h/<slug:hub>/desk/visits/<int:pk>/undo/", desk.undo_visit, name="undo_visit"),
+    # The offline app (installable; its service worker's scope is /offline/)
+    path("offline/", offline.offline_app, name="offline"),
+    path("offline/sw.js", offline.service_worker, name="offline_sw"),
+    path("offline/manifest.webmanifest", offline.manifest, name="offline_manifest"),
+    path("offline/data/", offline.offline_data, name="offline_data"),
+    path("offline/sync/visits/", offline.offline_sync, name="offline_sync"),
     # Today's queue and the lobby screen
     path("h/<slug:hub>/desk/queue/", queue.queue, name="queue"),
     path("h/<slug:hub>/desk/queue/add/", queue.queue_add_view, name="queue_add"),

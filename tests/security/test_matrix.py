@@ -151,6 +151,12 @@ TABLE: dict[str, Row] = {
     "visits:case_create": row({FD, PRO, MGR}),
     "visits:outreach": row({FD, PRO, CO, MGR}),
     "visits:outreach_create": row({FD, PRO, CO, MGR}),
+    # The offline app: spans the user's hubs (each queued item names its hub, checked per item)
+    "visits:offline": row({FD, PRO, CO, MGR}, deny=403, other=None),
+    "visits:offline_data": row({FD, PRO, CO, MGR}, deny=403, other=None),
+    "visits:offline_sync": row({FD, PRO, CO, MGR}, ok=POSTED, deny=403, other=None, method="POST"),
+    "visits:offline_sw": public_row(),
+    "visits:offline_manifest": public_row(),
     # Visitors' requests about their data: the public form and its receipt, and the staff queue
     "visits:data_request": public_row(),
     "visits:data_request_sent": public_row(),
@@ -213,6 +219,8 @@ TABLE: dict[str, Row] = {
     "events:head_count": row({FD, CO, MGR}, ok=POSTED, method="POST", foreign=True),
     "events:advisor_attended": row({FD, CO, MGR}, ok=POSTED, method="POST", foreign=True),
     "events:no_shows": row({FD, CO, MGR}, ok=POSTED, method="POST", foreign=True),
+    "events:offline_events": row({FD, CO, MGR}, deny=403, other=None),
+    "events:offline_attendance": row({FD, CO, MGR}, ok=POSTED, deny=403, other=None, method="POST"),
     # Events, public side
     "events:cancel_registration": public_row(),
     "events:cancel_registration@tampered": public_row(404),
@@ -310,6 +318,13 @@ BUILDERS: dict[str, Callable] = {
     "visits:referral_link_revoke": _o("link_referral"),
     "visits:referral_link_new": _o("link_referral"),
     "visits:data_request": _hub,
+    "visits:offline": lambda w, h: {},
+    "visits:offline_data": lambda w, h: {},
+    "visits:offline_sync": lambda w, h: {},
+    "visits:offline_sw": lambda w, h: {},
+    "visits:offline_manifest": lambda w, h: {},
+    "events:offline_events": lambda w, h: {},
+    "events:offline_attendance": lambda w, h: {},
     "visits:data_request_sent": lambda w, h: {
         "hub": w.hub.slug,
         "signed": receipt_token(w.objects["data_request"]),
