@@ -61,6 +61,7 @@ BATCH_SIZE = 50
 # "event-<occasion>" keys (confirmed, reminder, promoted…) are about an event registration.
 KEY_SUBJECTS = {
     "referral-sent": "visits.referral",
+    "referral-link": "visits.referral",
     "case-transfer": "visits.case",
     "case-escalated": "visits.case",
     "case-deescalated": "visits.case",

@@ -112,7 +112,12 @@ def test_gunicorn_with_the_deploy_settings_serves_the_health_check_and_trusts_th
 
     # Plain HTTP is exempt for the monitor, and it says what it checked.
     assert health.status_code == 200
-    assert health.json() == {"status": "ok", "database": "ok"}
+    assert health.json() == {
+        "status": "ok",
+        "database": "ok",
+        "proxy": "ok",
+        "proxy_warnings": [],
+    }
     # Anything else over plain HTTP goes to HTTPS; behind the proxy's X-Forwarded-Proto it is served.
     assert plain.status_code == 301
     assert plain.headers["Location"] == "https://kototori.example/"

@@ -3,6 +3,9 @@ total, by what the labels say (a "<5" is 1–4, a cell withheld beside it is 5 o
 
 import random
 
+import pytest
+from django.utils import translation
+
 from kototori.reports.charts import bar_chart
 from kototori.reports.suppression import (
     SMALL,
@@ -15,6 +18,13 @@ from kototori.reports.suppression import (
     protect_month,
     ranges,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The labels are read as the English report writes them ("withheld")."""
+    with translation.override("en"):
+        yield
 
 
 def _month(**rows: int) -> tuple[dict[str, int], list[Relation]]:
