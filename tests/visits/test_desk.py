@@ -164,7 +164,9 @@ def test_logging_a_visit_runs_a_bounded_number_of_queries(
 ):
     _lots_of_data(hub, size)
     data = walk_in(topics=[topic("housing").pk, topic("health").pk, topic("employment").pk])
-    with django_assert_max_num_queries(24):
+    # The answer redraws the side panel: today's counts, the week's chart (one GROUP BY) and the
+    # open data requests (one COUNT), whatever the number of visits.
+    with django_assert_max_num_queries(26):
         assert desk.post(log_url(hub), data, headers=htmx_headers).status_code == 200
 
 
@@ -239,3 +241,38 @@ def test_the_desk_says_how_many_data_requests_wait_and_links_the_queue(client_fo
     page = desk.get(desk_url(hub)).content.decode()
     assert queue in page
     assert '<span class="stat">2</span> data requests open' in page
+
+
+def _open_data_request(hub):
+    from visits.models import DataRequest
+
+    return DataRequest.objects.create(hub=hub, kind="copy", name="A", phone="040 1")
+
+
+@pytest.mark.parametrize("outcome", ["logged", "refused", "undone"])
+def test_the_side_panel_keeps_its_chart_and_counts_after_the_desk_answers(
+    client_for, hub, htmx_headers, outcome
+):
+    desk = client_for(Role.FRONT_DESK, hub, preferred_language="en")
+    _open_data_request(hub)
+    VisitFactory(hub=hub, topics=[topic("housing")])
+    if outcome == "logged":
+        response = desk.post(log_url(hub), walk_in(), headers=htmx_headers)
+        visits = 2
+    elif outcome == "refused":
+        response = desk.post(log_url(hub), walk_in(topics=[]), headers=htmx_headers)
+        visits = 1
+    else:
+        desk.post(log_url(hub), walk_in(), headers=htmx_headers)
+        undo = reverse(
+            "visits:undo_visit", kwargs={"hub": hub.slug, "pk": Visit.objects.latest("pk").pk}
+        )
+        response = desk.post(undo, headers=htmx_headers)
+        visits = 1
+    html = response.content.decode()
+    assert "<html" not in html  # still the fragment
+    assert 'class="chart"' in html and "Visits this week" in html
+    assert f": {visits}" in html  # today's bar, in the chart's text description
+    assert f'<span class="stat">{visits}</span> visit' in html
+    assert '<span class="stat">1</span> data request open' in html
+    assert reverse("visits:data_requests", kwargs={"hub": hub.slug}) in html

@@ -56,17 +56,25 @@ def _today_stats(hub: Hub) -> dict:
 
 
 def _desk_context(request: HttpRequest, hub: Hub, form: VisitForm, **extra) -> dict:
+    """Everything the desk shows. The htmx answers to logging and undoing render the same
+    fragment, side panel included, so its chart and counts stay after each visit."""
     recent = (
         Visit.objects.filter(hub=hub, day=timezone.localdate())
         .select_related("language")
         .prefetch_related("topics")
         .order_by("-created_at")[:8]
     )
+    open_requests = None
+    if has_perm(request, Perm.DATA_REQUEST_VIEW, hub):
+        # The desk meets the people who asked: it sees that requests wait, without a menu item.
+        open_requests = DataRequest.objects.filter(hub=hub).open().count()
     return {
         "hub": hub,
         "form": form,
         "recent": recent,
         "stats": _today_stats(hub),
+        "week_chart": _week_chart(hub),
+        "open_requests": open_requests,
         "can_queue": has_perm(request, Perm.QUEUE_RUN, hub),
         **extra,
     }
@@ -74,15 +82,9 @@ def _desk_context(request: HttpRequest, hub: Hub, form: VisitForm, **extra) -> d
 
 @hub_permission_required(Perm.VISIT_LOG)
 def desk(request: HttpRequest, hub: Hub) -> HttpResponse:
-    form = _fresh_form(request, hub)
-    open_requests = None
-    if has_perm(request, Perm.DATA_REQUEST_VIEW, hub):
-        # The desk meets the people who asked: it sees that requests wait, without a menu item.
-        open_requests = DataRequest.objects.filter(hub=hub).open().count()
-    context = _desk_context(
-        request, hub, form, week_chart=_week_chart(hub), open_requests=open_requests
+    return render(
+        request, "visits/desk.html", _desk_context(request, hub, _fresh_form(request, hub))
     )
-    return render(request, "visits/desk.html", context)
 
 
 def _week_chart(hub: Hub) -> str:
