@@ -307,3 +307,27 @@ def test_the_supervision_dashboard_counts_outcomes_and_hours(client_for, hub, ad
     page = professional.get(url("supervision", hub))
     assert ("Employment", 1) in [(str(label), n) for label, n in page.context["outcomes"]]
     assert page.context["hub_hours"] == Decimal("2.5")
+
+
+def test_every_label_of_the_case_page_points_at_its_own_field(client_for, hub, advisor):
+    from tests.markup import dangling_references, duplicate_ids
+
+    professional = client_for(Role.PROFESSIONAL, hub, preferred_language="en")
+    case = CaseFactory(hub=hub, topics=[topic("housing")])
+    services.case_claim(case_id=case.pk, advisor=advisor)
+    page = url("case", hub, pk=case.pk)
+    html = professional.get(page).content.decode()
+    assert "Add a note" in html and "Escalate to a professional" in html and "Hand over" in html
+    assert duplicate_ids(html) == []
+    assert dangling_references(html) == []
+    services.case_escalate(case=Case.objects.get(pk=case.pk), by=advisor, reason="Threats")
+    html = professional.get(page).content.decode()
+    assert "Hand back to the advisor" in html
+    assert duplicate_ids(html) == []
+    assert dangling_references(html) == []
+    # A refused form shows its errors next to its own fields.
+    response = professional.post(url("case_close", hub, pk=case.pk), {"outcome": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert duplicate_ids(html) == []
+    assert dangling_references(html) == []

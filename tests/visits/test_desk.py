@@ -276,3 +276,23 @@ def test_the_side_panel_keeps_its_chart_and_counts_after_the_desk_answers(
     assert f'<span class="stat">{visits}</span> visit' in html
     assert '<span class="stat">1</span> data request open' in html
     assert reverse("visits:data_requests", kwargs={"hub": hub.slug}) in html
+
+
+def test_no_id_appears_twice_on_the_desk_and_the_visit_page(client_for, hub, htmx_headers):
+    from tests.markup import dangling_references, duplicate_ids
+
+    desk = client_for(Role.FRONT_DESK, hub, preferred_language="en")
+    visit = VisitFactory(hub=hub, topics=[topic("housing")])
+    refused = walk_in(topics=[])
+    for html in (
+        desk.get(desk_url(hub)).content.decode(),
+        desk.post(log_url(hub), refused, headers=htmx_headers).content.decode(),
+        desk.post(log_url(hub), refused).content.decode(),
+        desk.get(reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk}))
+        .content.decode(),
+        desk.post(
+            reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk}), refused
+        ).content.decode(),
+    ):
+        assert duplicate_ids(html) == []
+        assert dangling_references(html) == []
