@@ -296,3 +296,51 @@ def test_no_id_appears_twice_on_the_desk_and_the_visit_page(client_for, hub, htm
     ):
         assert duplicate_ids(html) == []
         assert dangling_references(html) == []
+
+
+def test_a_visit_shows_the_referral_made_from_it_and_does_not_invite_a_second(client_for, hub):
+    from tests.factories import PartnerFactory
+    from tests.visits.factories import ReferralFactory
+
+    desk = client_for(Role.FRONT_DESK, hub, preferred_language="en")
+    visit = VisitFactory(hub=hub, topics=[topic("housing")], outcome="referred")
+    page = reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk})
+    write = reverse("visits:referral_create", kwargs={"hub": hub.slug}) + f"?visit={visit.pk}"
+    html = desk.get(page).content.decode()
+    assert "Refer to a partner" in html and write in html
+    referral = ReferralFactory(hub=hub, visit=visit, partner=PartnerFactory(name="Kela Hervanta"))
+    html = desk.get(page).content.decode()
+    detail = reverse("visits:referral_detail", kwargs={"hub": hub.slug, "pk": referral.pk})
+    assert f'href="{detail}"' in html
+    assert "Kela Hervanta" in html and "Sent" in html
+    assert "Refer to a partner" not in html  # the big button would make a duplicate
+    assert "Refer to another partner as well" in html  # a second partner is still possible
+
+
+def test_a_visit_shows_its_case_and_does_not_invite_a_second(client_for, hub):
+    from tests.advisors.factories import CaseFactory
+
+    desk = client_for(Role.FRONT_DESK, hub, preferred_language="en")
+    visit = VisitFactory(hub=hub, topics=[topic("housing")], outcome="case")
+    page = reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk})
+    assert "Open a follow-up case" in desk.get(page).content.decode()
+    CaseFactory(hub=hub, visit=visit, topics=[topic("housing")])
+    html = desk.get(page).content.decode()
+    assert "Open a follow-up case" not in html
+    assert "Follow-up case: In the pool" in html
+
+
+def test_the_visit_page_runs_a_fixed_number_of_queries(
+    client_for, hub, django_assert_max_num_queries
+):
+    from tests.advisors.factories import CaseFactory
+    from tests.visits.factories import ReferralFactory
+
+    desk = client_for(Role.FRONT_DESK, hub, preferred_language="en")
+    visit = VisitFactory(hub=hub, topics=[topic("housing")], outcome="referred")
+    for _ in range(5):
+        ReferralFactory(hub=hub, visit=visit)
+        CaseFactory(hub=hub, visit=visit, topics=[topic("housing")])
+    page = reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk})
+    with django_assert_max_num_queries(16):
+        assert desk.get(page).status_code == 200

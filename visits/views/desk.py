@@ -17,7 +17,7 @@ from kototori.access import Perm, has_perm, hub_permission_required
 from kototori.reports.charts import simple_bars
 
 from ..forms import VisitForm, new_key
-from ..models import DataRequest, QueueEntry, Visit, VisitOutcome
+from ..models import Case, DataRequest, QueueEntry, Visit, VisitOutcome
 from ..services import visit_can_undo, visit_log, visit_undo, visit_update
 
 if TYPE_CHECKING:
@@ -181,6 +181,10 @@ def visit_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Saved."))
         return redirect("visits:visit_detail", hub=hub.slug, pk=visit.pk)
+    can_refer = has_perm(request, Perm.REFERRAL_MANAGE, hub)
+    # What already came of the visit, so the page offers no second referral or case by mistake.
+    referrals = list(visit.referrals.select_related("partner").order_by("created_at", "pk"))
+    cases = list(visit.cases.order_by("created_at", "pk"))
     return render(
         request,
         "visits/visit_detail.html",
@@ -188,9 +192,13 @@ def visit_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
             "hub": hub,
             "visit": visit,
             "form": form,
+            "referrals": referrals if can_refer else [],
+            "cases": cases,
+            "open_case": any(case.status != Case.Status.CLOSED for case in cases),
             "can_undo": visit_can_undo(visit=visit, user=request.user),
-            "can_refer": has_perm(request, Perm.REFERRAL_MANAGE, hub),
+            "can_refer": can_refer,
             "can_open_case": has_perm(request, Perm.CASE_OPEN, hub),
+            "can_see_cases": has_perm(request, Perm.CASE_SUPERVISE, hub),
             "can_record_visitor": has_perm(request, Perm.VISITOR_MANAGE, hub),
         },
         status=400 if request.method == "POST" else 200,
