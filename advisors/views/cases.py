@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from kototori.access import Perm, has_perm, hub_ids_with, hub_permission_required
 from kototori.audit import log_person_access
+from visits.forms import ReferralForm
 from visits.models import Case, CaseNote
+from visits.services import referral_create
 
 from .. import services
 from ..forms import CaseTextForm, CloseForm, EscalateForm, FollowUpForm, NoteForm, TransferForm
@@ -83,9 +85,12 @@ def _case_page(
     visitor = case.visitor
     if visitor is not None:
         log_person_access(request, hub=hub, subjects=[visitor], purpose="case follow-up")
+    can_refer = has_perm(request, Perm.REFERRAL_MANAGE, hub)
     context = {
         "hub": hub,
         "case": case,
+        "referrals": list(case.referrals.select_related("partner", "service")),
+        "can_refer": can_refer,
         "topics": list(case.topics.all()),
         "languages": list(case.languages.all()),
         "notes": CaseNote.objects.filter(case=case).select_related("author"),
@@ -250,6 +255,32 @@ def case_close(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
         case,
         lambda: services.case_close(case=case, by=request.user, **form.cleaned_data),
         _("The case is closed. Thank you!"),
+    )
+
+
+@hub_permission_required(Perm.REFERRAL_MANAGE)
+def case_refer(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    """Refer the case's client to a partner. Those who may refer (the policy's referral roles)
+    and may open the case: the hub's professionals and its manager."""
+    case = _get_case_for_user(request, hub, pk)
+    languages = list(case.languages.all())
+    initial = {"topics": list(case.topics.all()), "language": languages[0] if languages else None}
+    form = ReferralForm(
+        request.POST if request.method == "POST" else None, hub=hub, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        referral = referral_create(
+            hub=hub, user=request.user, case=case, visitor=case.visitor, **form.cleaned_data
+        )
+        messages.success(
+            request, _("Referral sent to %(partner)s.") % {"partner": referral.partner}
+        )
+        return redirect("advisors:case", hub=hub.slug, pk=case.pk)
+    return render(
+        request,
+        "advisors/case_refer.html",
+        {"hub": hub, "case": case, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 

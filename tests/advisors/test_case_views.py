@@ -331,3 +331,71 @@ def test_every_label_of_the_case_page_points_at_its_own_field(client_for, hub, a
     assert response.status_code == 400
     assert duplicate_ids(html) == []
     assert dangling_references(html) == []
+
+
+# Referring a case to a partner
+
+
+def _partner(hub, name="Kela Hervanta"):
+    from tests.factories import PartnerFactory
+
+    return PartnerFactory(name=name, hubs_served=[hub])
+
+
+def test_a_professional_refers_a_case_to_a_partner_and_the_case_shows_it(client_for, hub, advisor):
+    from visits.models import Referral
+
+    professional = client_for(Role.PROFESSIONAL, hub, preferred_language="en")
+    case = CaseFactory(hub=hub, topics=[topic("housing")], languages=[language("ar")])
+    services.case_claim(case_id=case.pk, advisor=advisor)
+    partner = _partner(hub)
+    page = professional.get(url("case", hub, pk=case.pk)).content.decode()
+    refer = url("case_refer", hub, pk=case.pk)
+    assert f'href="{refer}"' in page
+    form = professional.get(refer)
+    assert form.status_code == 200
+    assert [t.key for t in form.context["form"].initial["topics"]] == ["housing"]
+    assert form.context["form"].initial["language"] == language("ar")
+    response = professional.post(
+        refer,
+        {"partner": partner.pk, "topics": [topic("housing").pk], "note": "Needs a rent plan"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("case", hub, pk=case.pk)
+    referral = Referral.objects.get()
+    assert (referral.case, referral.partner, referral.hub) == (case, partner, hub)
+    assert referral.created_by == professional.user
+    page = professional.get(url("case", hub, pk=case.pk)).content.decode()
+    detail = reverse("visits:referral_detail", kwargs={"hub": hub.slug, "pk": referral.pk})
+    assert f'href="{detail}"' in page and "Kela Hervanta" in page
+    assert "Referred to a partner" in page  # in the timeline
+    assert [n.kind for n in Case.objects.get(pk=case.pk).notes.all()] == ["claimed", "referred"]
+
+
+def test_a_refused_case_referral_keeps_what_was_typed_and_saves_nothing(client_for, hub):
+    from visits.models import Referral
+
+    professional = client_for(Role.PROFESSIONAL, hub, preferred_language="en")
+    case = CaseFactory(hub=hub, topics=[topic("housing")])
+    response = professional.post(url("case_refer", hub, pk=case.pk), {"note": "Needs a rent plan"})
+    assert response.status_code == 400
+    assert "Needs a rent plan" in response.content.decode()
+    assert not Referral.objects.exists()
+    assert not case.notes.exists()
+
+
+def test_only_roles_that_may_refer_and_open_the_case_can_refer_it(
+    client_for, advisor_client, hub, other_hub
+):
+    case = CaseFactory(hub=hub, topics=[topic("housing")])
+    services.case_claim(case_id=case.pk, advisor=advisor_client.user)
+    refer = url("case_refer", hub, pk=case.pk)
+    # The advisor holding the case may not refer (the policy's referral roles), and is not invited to.
+    assert advisor_client.get(refer).status_code == 404
+    assert refer not in advisor_client.get(url("case", hub, pk=case.pk)).content.decode()
+    assert client_for(Role.FRONT_DESK, hub).get(refer).status_code == 404  # may refer, not see
+    assert client_for(Role.PROFESSIONAL, other_hub).get(refer).status_code == 404
+    theirs = CaseFactory(hub=other_hub)
+    mine = client_for(Role.MANAGER, hub)
+    assert mine.get(url("case_refer", hub, pk=theirs.pk)).status_code == 404
+    assert mine.get(refer).status_code == 200

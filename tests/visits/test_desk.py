@@ -288,8 +288,9 @@ def test_no_id_appears_twice_on_the_desk_and_the_visit_page(client_for, hub, htm
         desk.get(desk_url(hub)).content.decode(),
         desk.post(log_url(hub), refused, headers=htmx_headers).content.decode(),
         desk.post(log_url(hub), refused).content.decode(),
-        desk.get(reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk}))
-        .content.decode(),
+        desk.get(
+            reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk})
+        ).content.decode(),
         desk.post(
             reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk}), refused
         ).content.decode(),
