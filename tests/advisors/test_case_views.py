@@ -66,6 +66,36 @@ def test_the_pool_ranks_language_first_then_topic_skills_then_age(advisor_client
     ]
 
 
+def test_urgency_counts_in_the_pool_after_language_and_before_topic_skills(advisor_client, hub):
+    now = timezone.now()
+
+    def case(summary, lang, topic_key, urgency, days):
+        return CaseFactory(
+            hub=hub,
+            summary=summary,
+            languages=[language(lang)],
+            topics=[topic(topic_key)],
+            urgency=urgency,
+            created_at=now - timedelta(days=days),
+        )
+
+    can_wait = case("Arabic housing, can wait", "ar", "housing", "low", 10)
+    normal = case("Arabic housing", "ar", "housing", "normal", 2)
+    urgent = case("Arabic employment, urgent", "ar", "employment", "high", 1)
+    urgent_older = case("Arabic housing, urgent", "ar", "housing", "high", 1.5)
+    somali_urgent = case("Somali, urgent", "so", "housing", "high", 20)
+    response = advisor_client.get(url("pool", hub))
+    ranked = [c.summary for c in response.context["cases"]]
+    assert ranked == [
+        urgent_older.summary,  # urgent, and in the advisor's topics
+        urgent.summary,
+        normal.summary,
+        can_wait.summary,
+        somali_urgent.summary,  # urgent, but nobody here can talk with the client
+    ]
+    assert "urgent ones first" in response.content.decode()  # the page says how it ranks
+
+
 def test_the_pool_shows_short_summaries_and_no_other_hubs_cases(advisor_client, hub, other_hub):
     CaseFactory(hub=hub, summary="Help with a Kela form", topics=[topic("social_insurance")])
     CaseFactory(hub=other_hub, summary="Kontula only")
