@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kototori.models import Language, PartnerOrganisation, Role, Topic, User
+from kototori.text import refuse_bidi_controls
 from visits.models import Case
 
 from .models import (
@@ -145,7 +146,7 @@ LANGUAGES_HELP = _(
 
 
 class AdvisorForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = forms.CharField(label=_("Name"), max_length=150, validators=[refuse_bidi_controls])
     user = forms.ModelChoiceField(
         label=_("Login"),
         queryset=User.objects.none(),
@@ -175,7 +176,7 @@ class AdvisorForm(forms.Form):
 
 
 class CandidateFromVisitorForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = forms.CharField(label=_("Name"), max_length=150, validators=[refuse_bidi_controls])
     consent = forms.BooleanField(
         label=_(
             "The visitor agreed to become a volunteer candidate, and to have their name and "

@@ -24,7 +24,7 @@ from django.db.models import Case as CaseWhen
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from visits.models import Case
+from visits.models import Case, Urgency
 
 from .models import AdvisorLanguage, AdvisorProfile, HoursEntry, ShiftSignup
 
@@ -38,8 +38,12 @@ AdvisorTopic = AdvisorProfile.topics.through
 
 def pool_for(*, hub: Hub, user: User):
     """The hub's open cases, ranked for ``user``: cases in a language they speak first (a case that
-    names no language suits anyone), then by how many of its topics they are skilled in, then
-    oldest first. One query, plus two prefetches."""
+    names no language suits anyone), then urgent before normal before "can wait", then by how many
+    of its topics they are skilled in, then oldest first. One query, plus two prefetches.
+
+    Urgency ranks below language because an advisor who can't talk with the client can't help
+    however urgent the case is, and above topic skills because an urgent case shouldn't wait for
+    a better-skilled advisor (escalation covers what needs a professional)."""
     my_languages = AdvisorLanguage.objects.filter(advisor__user=user).values("language_id")
     my_topics = AdvisorTopic.objects.filter(advisorprofile__user=user).values("topic_id")
     topic_matches = (
@@ -66,9 +70,15 @@ def pool_for(*, hub: Hub, user: User):
                 default=Value(0),
                 output_field=IntegerField(),
             ),
+            urgency_rank=CaseWhen(
+                When(urgency=Urgency.HIGH, then=Value(2)),
+                When(urgency=Urgency.NORMAL, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
             topic_matches=Coalesce(Subquery(topic_matches, output_field=IntegerField()), 0),
         )
-        .order_by("-language_match", "-topic_matches", "created_at", "pk")
+        .order_by("-language_match", "-urgency_rank", "-topic_matches", "created_at", "pk")
         .prefetch_related("topics", "languages")
     )
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path(H + "cases/<int:pk>/escalate/", cases.case_escalate, name="case_escalate"),
     path(H + "cases/<int:pk>/close/", cases.case_close, name="case_close"),
     path(H + "cases/<int:pk>/hand-back/", cases.case_deescalate, name="case_deescalate"),
+    path(H + "cases/<int:pk>/refer/", cases.case_refer, name="case_refer"),
     path(H + "advisors/", people.advisor_list, name="advisors"),
     path(H + "advisors/<int:pk>/", people.advisor_detail, name="advisor"),
     path(

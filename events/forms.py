@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kototori.models import Language, Membership, PartnerOrganisation
 from kototori.ratelimit import HoneypotFormMixin
+from kototori.text import refuse_bidi_controls, strip_bidi_controls
 
 from .models import TRANSLATED_FIELDS, Event, Feedback, Group, Kind, Registration
 from .services import SignUp
@@ -75,6 +76,7 @@ class EventForm(forms.ModelForm):
                 field = self.fields[f"{name}_{code}"]
                 field.required = False
                 field.language = code
+            self.fields[f"title_{code}"].validators.append(refuse_bidi_controls)
             self.fields[f"description_{code}"].widget = forms.Textarea(attrs={"rows": 4})
         self.fields[f"title_{settings.LANGUAGE_CODE}"].required = True
 
@@ -193,7 +195,8 @@ class SignUpForm(HoneypotFormMixin, forms.Form):
         }
 
     def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
+        # Visitors can't see direction controls, so they are left out rather than refused.
+        name = " ".join(strip_bidi_controls(self.cleaned_data["name"]).split())
         if not name:
             raise forms.ValidationError(_("Please write your name."))
         return name
@@ -228,7 +231,7 @@ class SignUpForm(HoneypotFormMixin, forms.Form):
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Name"), max_length=100, validators=[refuse_bidi_controls])
     party_size = forms.IntegerField(label=_("People"), min_value=1, max_value=50, initial=1)
     group = forms.ChoiceField(label=_("Group"), choices=Group.choices, initial=Group.UNKNOWN)
 

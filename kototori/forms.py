@@ -6,6 +6,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from .models import Hub, PartnerContact, PartnerOrganisation, PartnerService, Role
+from .text import refuse_bidi_controls
 
 
 class PartnerForm(forms.ModelForm):
@@ -31,13 +32,23 @@ class PartnerForm(forms.ModelForm):
 
     def __init__(self, *args, hubs: list[Hub], **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(refuse_bidi_controls)
         self.fields["hubs_served"].queryset = Hub.objects.filter(pk__in=[h.pk for h in hubs])
         self.fields["hubs_served"].help_text = _("Only hubs you coordinate are listed.")
+
+
+class _NamedForm(forms.ModelForm):
+    """A service or a contact: its name is shown in lists, so no direction controls in it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(refuse_bidi_controls)
 
 
 PartnerServiceFormSet = inlineformset_factory(
     PartnerOrganisation,
     PartnerService,
+    form=_NamedForm,
     fields=["name", "description"],
     extra=1,
     can_delete=True,
@@ -46,6 +57,7 @@ PartnerServiceFormSet = inlineformset_factory(
 PartnerContactFormSet = inlineformset_factory(
     PartnerOrganisation,
     PartnerContact,
+    form=_NamedForm,
     fields=["name", "title", "email", "phone"],
     extra=1,
     can_delete=True,
@@ -63,7 +75,7 @@ class PartnerSearchForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
-    full_name = forms.CharField(label=_("Name"), max_length=150)
+    full_name = forms.CharField(label=_("Name"), max_length=150, validators=[refuse_bidi_controls])
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     preferred_language = forms.ChoiceField(
         label=_("Language"),

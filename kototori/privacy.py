@@ -351,6 +351,7 @@ INVENTORY: dict[str, Record] = {
             "service": S,
             "visit": P,
             "visitor": P,
+            "case": P,
             "language": P,
             "note": S,
             "status": P,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kototori.access import Perm, roles_with
 from kototori.models import Language, PartnerOrganisation, PartnerService, Topic, User
 from kototori.ratelimit import HoneypotFormMixin
+from kototori.text import refuse_bidi_controls, strip_bidi_controls
 
 from .models import (
     Case,
@@ -140,6 +141,9 @@ class KioskForm(HoneypotFormMixin, forms.Form):
     )
     key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
+    def clean_first_name(self) -> str:
+        return strip_bidi_controls(self.cleaned_data["first_name"]).strip()
+
 
 class KioskSettingsForm(forms.Form):
     enabled = forms.BooleanField(label=_("Kiosk self check-in is on"), required=False)
@@ -164,6 +168,7 @@ class VisitorForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["first_name"].validators.append(refuse_bidi_controls)
         self.fields["residence_status"].choices = [("", "—"), *ResidenceStatus.choices]
         for name in ("birth_year", "gender", "residence_status", "arrival_year", "municipality"):
             self.fields[name].help_text = _("Optional, for anonymous reports only.")
@@ -418,7 +423,10 @@ class DataRequestForm(HoneypotFormMixin, forms.Form):
     )
 
     def clean_name(self) -> str:
-        return " ".join(self.cleaned_data["name"].split())
+        name = " ".join(strip_bidi_controls(self.cleaned_data["name"]).split())
+        if not name:
+            raise forms.ValidationError(_("Please write your name."))
+        return name
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()

@@ -147,6 +147,7 @@ class CaseNote(models.Model):
         RELEASED = "released", _("Released to the pool")
         TRANSFERRED = "transferred", _("Transferred")
         ESCALATED = "escalated", _("Escalated")
+        REFERRED = "referred", _("Referred to a partner")
         RETURNED = "returned", _("Returned to the pool (no activity)")
         CLOSED = "closed", _("Closed")
 
@@ -600,6 +601,14 @@ class Referral(models.Model):
         blank=True,
         related_name="referrals",
         verbose_name=_("visitor"),
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("case"),
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="+", verbose_name=_("topics"))
     language = models.ForeignKey(

@@ -513,6 +513,7 @@ def referral_create(
     note: str = "",
     visit: Visit | None = None,
     visitor: Visitor | None = None,
+    case: Case | None = None,
     notify_partner: bool = True,
 ) -> Referral:
     referral = Referral.objects.create(
@@ -523,9 +524,16 @@ def referral_create(
         note=note,
         visit=visit,
         visitor=visitor,
+        case=case,
         created_by=user,
     )
     referral.topics.set(topics)
+    if case is not None:
+        # The case's timeline says where the client was sent, and it counts as activity on the
+        # case (no stale-claim reminder the day after).
+        label = f"{partner.name}: {service.name}" if service else partner.name
+        CaseNote.objects.create(case=case, author=user, kind=CaseNote.Kind.REFERRED, text=label)
+        Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
     if visit is not None and visit.outcome == VisitOutcome.ADVICE:
         visit.outcome = VisitOutcome.REFERRED
         visit.save(update_fields=["outcome"])

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from kototori.access import Perm, has_perm, hub_ids_with, hub_permission_required
 from kototori.audit import log_person_access
+from visits.forms import ReferralForm
 from visits.models import Case, CaseNote
+from visits.services import referral_create
 
 from .. import services
 from ..forms import CaseTextForm, CloseForm, EscalateForm, FollowUpForm, NoteForm, TransferForm
@@ -23,6 +25,18 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
     from kototori.models import Hub
+
+
+# The case page holds several forms with fields of the same name (text, next_follow_up): each form
+# gets its own ids, so that every label, error and help text points at its own field.
+IDS = {
+    "note_form": "id_note_%s",
+    "follow_up_form": "id_follow_up_%s",
+    "escalate_form": "id_escalate_%s",
+    "handback_form": "id_handback_%s",
+    "close_form": "id_close_%s",
+    "transfer_form": "id_transfer_%s",
+}
 
 
 def _get_case_for_user(request: HttpRequest, hub: Hub, pk: int) -> Case:
@@ -71,9 +85,12 @@ def _case_page(
     visitor = case.visitor
     if visitor is not None:
         log_person_access(request, hub=hub, subjects=[visitor], purpose="case follow-up")
+    can_refer = has_perm(request, Perm.REFERRAL_MANAGE, hub)
     context = {
         "hub": hub,
         "case": case,
+        "referrals": list(case.referrals.select_related("partner", "service")),
+        "can_refer": can_refer,
         "topics": list(case.topics.all()),
         "languages": list(case.languages.all()),
         "notes": CaseNote.objects.filter(case=case).select_related("author"),
@@ -84,14 +101,16 @@ def _case_page(
         "can_act": case.status != Case.Status.CLOSED and (holder or supervisor),
         "can_close": case.status != Case.Status.CLOSED
         and (supervisor or (holder and case.status == Case.Status.CLAIMED)),
-        "note_form": forms.get("note_form") or NoteForm(),
+        "note_form": forms.get("note_form") or NoteForm(auto_id=IDS["note_form"]),
         "follow_up_form": forms.get("follow_up_form")
-        or FollowUpForm(initial={"next_follow_up": case.next_follow_up}),
-        "escalate_form": forms.get("escalate_form") or EscalateForm(),
-        "handback_form": forms.get("handback_form") or CaseTextForm(auto_id="id_handback_%s"),
-        "close_form": forms.get("close_form") or CloseForm(),
+        or FollowUpForm(
+            initial={"next_follow_up": case.next_follow_up}, auto_id=IDS["follow_up_form"]
+        ),
+        "escalate_form": forms.get("escalate_form") or EscalateForm(auto_id=IDS["escalate_form"]),
+        "handback_form": forms.get("handback_form") or CaseTextForm(auto_id=IDS["handback_form"]),
+        "close_form": forms.get("close_form") or CloseForm(auto_id=IDS["close_form"]),
         "transfer_form": forms.get("transfer_form")
-        or TransferForm(hub=hub, exclude_user=case.claimed_by),
+        or TransferForm(hub=hub, exclude_user=case.claimed_by, auto_id=IDS["transfer_form"]),
     }
     context["needs_professional"] = any(t.needs_professional for t in context["topics"])
     if context["needs_professional"] and not supervisor:
@@ -119,7 +138,7 @@ def _act(request: HttpRequest, hub: Hub, case: Case, action, success: str) -> Ht
 @hub_permission_required(Perm.CASE_POOL, Perm.CASE_SUPERVISE)
 def case_note(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     case = _get_case_for_user(request, hub, pk)
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, auto_id=IDS["note_form"])
     if not form.is_valid():
         return _case_page(request, hub, case, status=400, note_form=form)
     return _act(
@@ -135,7 +154,7 @@ def case_note(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
 @hub_permission_required(Perm.CASE_POOL, Perm.CASE_SUPERVISE)
 def case_follow_up(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     case = _get_case_for_user(request, hub, pk)
-    form = FollowUpForm(request.POST)
+    form = FollowUpForm(request.POST, auto_id=IDS["follow_up_form"])
     if not form.is_valid():
         return _case_page(request, hub, case, status=400, follow_up_form=form)
     return _act(
@@ -173,7 +192,9 @@ def case_release(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
 @hub_permission_required(Perm.CASE_POOL, Perm.CASE_SUPERVISE)
 def case_transfer(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     case = _get_case_for_user(request, hub, pk)
-    form = TransferForm(request.POST, hub=hub, exclude_user=case.claimed_by)
+    form = TransferForm(
+        request.POST, hub=hub, exclude_user=case.claimed_by, auto_id=IDS["transfer_form"]
+    )
     if not form.is_valid():
         return _case_page(request, hub, case, status=400, transfer_form=form)
     try:
@@ -193,7 +214,7 @@ def case_transfer(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
 @hub_permission_required(Perm.CASE_POOL, Perm.CASE_SUPERVISE)
 def case_escalate(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     case = _get_case_for_user(request, hub, pk)
-    form = EscalateForm(request.POST)
+    form = EscalateForm(request.POST, auto_id=IDS["escalate_form"])
     if not form.is_valid():
         return _case_page(request, hub, case, status=400, escalate_form=form)
     return _act(
@@ -209,7 +230,7 @@ def case_escalate(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
 @hub_permission_required(Perm.CASE_SUPERVISE)
 def case_deescalate(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     case = _get_case_for_user(request, hub, pk)
-    form = CaseTextForm(request.POST, auto_id="id_handback_%s")
+    form = CaseTextForm(request.POST, auto_id=IDS["handback_form"])
     if not form.is_valid():
         return _case_page(request, hub, case, status=400, handback_form=form)
     return _act(
@@ -225,7 +246,7 @@ def case_deescalate(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
 @hub_permission_required(Perm.CASE_POOL, Perm.CASE_SUPERVISE)
 def case_close(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
     case = _get_case_for_user(request, hub, pk)
-    form = CloseForm(request.POST)
+    form = CloseForm(request.POST, auto_id=IDS["close_form"])
     if not form.is_valid():
         return _case_page(request, hub, case, status=400, close_form=form)
     return _act(
@@ -234,6 +255,32 @@ def case_close(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
         case,
         lambda: services.case_close(case=case, by=request.user, **form.cleaned_data),
         _("The case is closed. Thank you!"),
+    )
+
+
+@hub_permission_required(Perm.REFERRAL_MANAGE)
+def case_refer(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
+    """Refer the case's client to a partner. Those who may refer (the policy's referral roles)
+    and may open the case: the hub's professionals and its manager."""
+    case = _get_case_for_user(request, hub, pk)
+    languages = list(case.languages.all())
+    initial = {"topics": list(case.topics.all()), "language": languages[0] if languages else None}
+    form = ReferralForm(
+        request.POST if request.method == "POST" else None, hub=hub, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        referral = referral_create(
+            hub=hub, user=request.user, case=case, visitor=case.visitor, **form.cleaned_data
+        )
+        messages.success(
+            request, _("Referral sent to %(partner)s.") % {"partner": referral.partner}
+        )
+        return redirect("advisors:case", hub=hub.slug, pk=case.pk)
+    return render(
+        request,
+        "advisors/case_refer.html",
+        {"hub": hub, "case": case, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from kototori.access import Perm, has_perm, hub_permission_required
 from kototori.audit import log_person_access
 from kototori.reports.charts import simple_bars
+from kototori.text import strip_bidi_controls
 
 from ..forms import (
     AdvisorAttendeeForm,
@@ -87,7 +88,8 @@ def dashboard(request: HttpRequest, hub: Hub) -> HttpResponse:
         event.feedback_row = feedback.get(event.pk)
         event.split = attendance_split(event)
     fill = [
-        (event.title, round(100 * event.places_taken / event.capacity))
+        # A chart's label is SVG text: no <bdi> there, so no direction controls either.
+        (strip_bidi_controls(event.title), round(100 * event.places_taken / event.capacity))
         for event in upcoming[:12]
         if event.capacity and event.status == Status.PUBLISHED
     ]

@@ -34,7 +34,14 @@ class AccessLogQueryForm(forms.Form):
         max_length=40,
         help_text=_('As shown in the page\'s address, e.g. "visits.visitor".'),
     )
-    id = forms.IntegerField(label=_("Record number"), min_value=1)
+    # Capped at PostgreSQL's bigint: reading such a number finds nothing, but the review of it
+    # is logged, and that insert would fail.
+    id = forms.IntegerField(
+        label=_("Record number"),
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={"max_value": _("No record has that number.")},
+    )
 
     def clean_type(self) -> str:
         label = self.cleaned_data["type"].strip().lower()

@@ -66,6 +66,36 @@ def test_the_pool_ranks_language_first_then_topic_skills_then_age(advisor_client
     ]
 
 
+def test_urgency_counts_in_the_pool_after_language_and_before_topic_skills(advisor_client, hub):
+    now = timezone.now()
+
+    def case(summary, lang, topic_key, urgency, days):
+        return CaseFactory(
+            hub=hub,
+            summary=summary,
+            languages=[language(lang)],
+            topics=[topic(topic_key)],
+            urgency=urgency,
+            created_at=now - timedelta(days=days),
+        )
+
+    can_wait = case("Arabic housing, can wait", "ar", "housing", "low", 10)
+    normal = case("Arabic housing", "ar", "housing", "normal", 2)
+    urgent = case("Arabic employment, urgent", "ar", "employment", "high", 1)
+    urgent_older = case("Arabic housing, urgent", "ar", "housing", "high", 1.5)
+    somali_urgent = case("Somali, urgent", "so", "housing", "high", 20)
+    response = advisor_client.get(url("pool", hub))
+    ranked = [c.summary for c in response.context["cases"]]
+    assert ranked == [
+        urgent_older.summary,  # urgent, and in the advisor's topics
+        urgent.summary,
+        normal.summary,
+        can_wait.summary,
+        somali_urgent.summary,  # urgent, but nobody here can talk with the client
+    ]
+    assert "urgent ones first" in response.content.decode()  # the page says how it ranks
+
+
 def test_the_pool_shows_short_summaries_and_no_other_hubs_cases(advisor_client, hub, other_hub):
     CaseFactory(hub=hub, summary="Help with a Kela form", topics=[topic("social_insurance")])
     CaseFactory(hub=other_hub, summary="Kontula only")
@@ -307,3 +337,95 @@ def test_the_supervision_dashboard_counts_outcomes_and_hours(client_for, hub, ad
     page = professional.get(url("supervision", hub))
     assert ("Employment", 1) in [(str(label), n) for label, n in page.context["outcomes"]]
     assert page.context["hub_hours"] == Decimal("2.5")
+
+
+def test_every_label_of_the_case_page_points_at_its_own_field(client_for, hub, advisor):
+    from tests.markup import dangling_references, duplicate_ids
+
+    professional = client_for(Role.PROFESSIONAL, hub, preferred_language="en")
+    case = CaseFactory(hub=hub, topics=[topic("housing")])
+    services.case_claim(case_id=case.pk, advisor=advisor)
+    page = url("case", hub, pk=case.pk)
+    html = professional.get(page).content.decode()
+    assert "Add a note" in html and "Escalate to a professional" in html and "Hand over" in html
+    assert duplicate_ids(html) == []
+    assert dangling_references(html) == []
+    services.case_escalate(case=Case.objects.get(pk=case.pk), by=advisor, reason="Threats")
+    html = professional.get(page).content.decode()
+    assert "Hand back to the advisor" in html
+    assert duplicate_ids(html) == []
+    assert dangling_references(html) == []
+    # A refused form shows its errors next to its own fields.
+    response = professional.post(url("case_close", hub, pk=case.pk), {"outcome": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert duplicate_ids(html) == []
+    assert dangling_references(html) == []
+
+
+# Referring a case to a partner
+
+
+def _partner(hub, name="Kela Hervanta"):
+    from tests.factories import PartnerFactory
+
+    return PartnerFactory(name=name, hubs_served=[hub])
+
+
+def test_a_professional_refers_a_case_to_a_partner_and_the_case_shows_it(client_for, hub, advisor):
+    from visits.models import Referral
+
+    professional = client_for(Role.PROFESSIONAL, hub, preferred_language="en")
+    case = CaseFactory(hub=hub, topics=[topic("housing")], languages=[language("ar")])
+    services.case_claim(case_id=case.pk, advisor=advisor)
+    partner = _partner(hub)
+    page = professional.get(url("case", hub, pk=case.pk)).content.decode()
+    refer = url("case_refer", hub, pk=case.pk)
+    assert f'href="{refer}"' in page
+    form = professional.get(refer)
+    assert form.status_code == 200
+    assert [t.key for t in form.context["form"].initial["topics"]] == ["housing"]
+    assert form.context["form"].initial["language"] == language("ar")
+    response = professional.post(
+        refer,
+        {"partner": partner.pk, "topics": [topic("housing").pk], "note": "Needs a rent plan"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("case", hub, pk=case.pk)
+    referral = Referral.objects.get()
+    assert (referral.case, referral.partner, referral.hub) == (case, partner, hub)
+    assert referral.created_by == professional.user
+    page = professional.get(url("case", hub, pk=case.pk)).content.decode()
+    detail = reverse("visits:referral_detail", kwargs={"hub": hub.slug, "pk": referral.pk})
+    assert f'href="{detail}"' in page and "Kela Hervanta" in page
+    assert "Referred to a partner" in page  # in the timeline
+    assert [n.kind for n in Case.objects.get(pk=case.pk).notes.all()] == ["claimed", "referred"]
+
+
+def test_a_refused_case_referral_keeps_what_was_typed_and_saves_nothing(client_for, hub):
+    from visits.models import Referral
+
+    professional = client_for(Role.PROFESSIONAL, hub, preferred_language="en")
+    case = CaseFactory(hub=hub, topics=[topic("housing")])
+    response = professional.post(url("case_refer", hub, pk=case.pk), {"note": "Needs a rent plan"})
+    assert response.status_code == 400
+    assert "Needs a rent plan" in response.content.decode()
+    assert not Referral.objects.exists()
+    assert not case.notes.exists()
+
+
+def test_only_roles_that_may_refer_and_open_the_case_can_refer_it(
+    client_for, advisor_client, hub, other_hub
+):
+    case = CaseFactory(hub=hub, topics=[topic("housing")])
+    services.case_claim(case_id=case.pk, advisor=advisor_client.user)
+    refer = url("case_refer", hub, pk=case.pk)
+    # The advisor holding the case may not refer (the policy's referral roles), and is not invited to.
+    assert advisor_client.get(refer).status_code == 404
+    assert refer not in advisor_client.get(url("case", hub, pk=case.pk)).content.decode()
+    assert client_for(Role.FRONT_DESK, hub).get(refer).status_code == 404  # may refer, not see
+    assert client_for(Role.PROFESSIONAL, other_hub).get(refer).status_code == 404
+    theirs = CaseFactory(hub=other_hub)
+    mine = client_for(Role.MANAGER, hub)
+    assert mine.get(url("case_refer", hub, pk=theirs.pk)).status_code == 404
+    assert mine.get(refer).status_code == 200

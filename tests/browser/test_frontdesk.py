@@ -98,3 +98,23 @@ def test_a_failed_save_says_so_and_keeps_what_was_typed(page, login, live_server
     page.get_by_role("button", name="Log visit").click()
     expect(page.locator("#log-result")).to_contain_text("Visit logged")
     assert Visit.objects.count() == 1
+
+
+def test_the_side_panel_keeps_its_chart_and_counts_after_a_visit_is_logged(
+    page, login, live_server, hub, make_member
+):
+    from visits.models import DataRequest
+
+    DataRequest.objects.create(hub=hub, kind="copy", name="A", phone="040 1")
+    login(page, make_member(Role.FRONT_DESK, hub))
+    panel = page.locator("section[aria-labelledby=today-heading]")
+    expect(panel.locator(".chart-figure svg")).to_be_visible()
+    expect(panel).to_contain_text("1 data request open")
+    page.locator("label.chip", has_text="Housing").click()
+    page.get_by_role("button", name="Log visit").click()
+    expect(page.locator("#log-result")).to_contain_text("Visit logged")
+    # The same panel, redrawn with the new visit: chart, counts and the link to the requests.
+    expect(panel.locator(".chart-figure svg")).to_be_visible()
+    expect(panel).to_contain_text("1 visit")
+    expect(panel).to_contain_text("1 data request open")
+    expect(panel.get_by_role("link", name="1 data request open")).to_be_visible()

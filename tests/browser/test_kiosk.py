@@ -73,3 +73,29 @@ def test_the_lobby_screen_shows_the_called_number_and_no_name(page, live_server,
     queue_call_next(hub=hub, user=make_member(Role.FRONT_DESK, hub))
     expect(page.locator(".lobby-called li.called")).to_have_text("1", timeout=10_000)
     expect(page.get_by_text("Zainab")).to_have_count(0)
+
+
+def _at_least_44_px(locator) -> None:
+    box = locator.bounding_box()
+    assert box is not None, "not on screen"
+    assert box["width"] >= 44 and box["height"] >= 44, box
+
+
+def test_the_kiosk_pages_have_an_h1_and_targets_of_44_px(page, live_server, hub):
+    page.set_viewport_size({"width": 800, "height": 1280})  # a tablet standing at the door
+    page.goto(f"{live_server.url}/kiosk/{hub.kiosk_token}/")
+    expect(page.locator("h1")).to_have_count(1)
+    _at_least_44_px(page.locator(".kiosk-header .brand"))
+    for link in page.locator("a.kiosk-language").all():
+        _at_least_44_px(link)
+    page.locator("a[hreflang=ar]").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_count(1)
+    expect(heading).to_have_text("بماذا تحتاج المساعدة؟")  # What do you need help with?
+    # The topics' group is still named by the question (the heading sits in the legend).
+    expect(page.get_by_role("group", name="بماذا تحتاج المساعدة؟")).to_be_visible()
+    _at_least_44_px(page.locator(".kiosk-header .brand"))
+    _at_least_44_px(page.locator(".kiosk-back"))
+    _at_least_44_px(page.locator(".kiosk-submit"))
+    housing = page.locator("label.pictogram-choice", has_text="السكن")
+    expect(housing.locator("svg title")).to_have_text("السكن")  # the tooltip, in Arabic

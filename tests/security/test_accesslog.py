@@ -157,6 +157,18 @@ def test_an_unknown_record_type_is_refused_clearly(manager, hub):
     assert not AccessLog.objects.exists()
 
 
+@pytest.mark.parametrize("number", [str(2**63), "9" * 40])
+def test_a_record_number_beyond_any_record_is_refused_clearly_and_logs_nothing(
+    client_for, hub, number
+):
+    manager = client_for(Role.MANAGER, hub, preferred_language="en")
+    response = manager.get(f"/h/{hub.slug}/access-log/?type=visits.visitor&id={number}")
+    assert response.status_code == 400
+    assert "No record has that number." in response.text
+    assert number in response.text  # what was typed stays in the form
+    assert not AccessLog.objects.exists()
+
+
 @pytest.mark.parametrize(
     "role", [Role.FRONT_DESK, Role.PROFESSIONAL, Role.COORDINATOR, Role.FUNDER]
 )

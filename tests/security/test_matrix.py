@@ -181,6 +181,7 @@ TABLE: dict[str, Row] = {
     "advisors:case_escalate": row({ADV, PRO, MGR}, ok=POSTED, method="POST", foreign=True),
     "advisors:case_close": row({ADV, PRO, MGR}, ok=POSTED, method="POST", foreign=True),
     "advisors:case_deescalate": row({PRO, MGR}, ok=POSTED, method="POST", foreign=True),
+    "advisors:case_refer": row({PRO, MGR}, foreign=True),  # may refer and may open the case
     "advisors:advisors": row({PRO, MGR}),
     "advisors:advisor": row({PRO, MGR}, foreign=True),
     "advisors:advisor_from_visitor": row({PRO, MGR}, ok=302, foreign=True),
@@ -346,6 +347,7 @@ BUILDERS: dict[str, Callable] = {
     "advisors:case_escalate": _o("claimed_case"),
     "advisors:case_close": _o("claimed_case"),
     "advisors:case_deescalate": _o("claimed_case"),
+    "advisors:case_refer": _o("case"),
     "advisors:advisor": _o("advisor_profile"),
     "advisors:advisor_from_visitor": lambda w, h: {
         "hub": h.hub.slug,

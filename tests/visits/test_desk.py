@@ -164,7 +164,9 @@ def test_logging_a_visit_runs_a_bounded_number_of_queries(
 ):
     _lots_of_data(hub, size)
     data = walk_in(topics=[topic("housing").pk, topic("health").pk, topic("employment").pk])
-    with django_assert_max_num_queries(24):
+    # The answer redraws the side panel: today's counts, the week's chart (one GROUP BY) and the
+    # open data requests (one COUNT), whatever the number of visits.
+    with django_assert_max_num_queries(26):
         assert desk.post(log_url(hub), data, headers=htmx_headers).status_code == 200
 
 
@@ -239,3 +241,107 @@ def test_the_desk_says_how_many_data_requests_wait_and_links_the_queue(client_fo
     page = desk.get(desk_url(hub)).content.decode()
     assert queue in page
     assert '<span class="stat">2</span> data requests open' in page
+
+
+def _open_data_request(hub):
+    from visits.models import DataRequest
+
+    return DataRequest.objects.create(hub=hub, kind="copy", name="A", phone="040 1")
+
+
+@pytest.mark.parametrize("outcome", ["logged", "refused", "undone"])
+def test_the_side_panel_keeps_its_chart_and_counts_after_the_desk_answers(
+    client_for, hub, htmx_headers, outcome
+):
+    desk = client_for(Role.FRONT_DESK, hub, preferred_language="en")
+    _open_data_request(hub)
+    VisitFactory(hub=hub, topics=[topic("housing")])
+    if outcome == "logged":
+        response = desk.post(log_url(hub), walk_in(), headers=htmx_headers)
+        visits = 2
+    elif outcome == "refused":
+        response = desk.post(log_url(hub), walk_in(topics=[]), headers=htmx_headers)
+        visits = 1
+    else:
+        desk.post(log_url(hub), walk_in(), headers=htmx_headers)
+        undo = reverse(
+            "visits:undo_visit", kwargs={"hub": hub.slug, "pk": Visit.objects.latest("pk").pk}
+        )
+        response = desk.post(undo, headers=htmx_headers)
+        visits = 1
+    html = response.content.decode()
+    assert "<html" not in html  # still the fragment
+    assert 'class="chart"' in html and "Visits this week" in html
+    assert f": {visits}" in html  # today's bar, in the chart's text description
+    assert f'<span class="stat">{visits}</span> visit' in html
+    assert '<span class="stat">1</span> data request open' in html
+    assert reverse("visits:data_requests", kwargs={"hub": hub.slug}) in html
+
+
+def test_no_id_appears_twice_on_the_desk_and_the_visit_page(client_for, hub, htmx_headers):
+    from tests.markup import dangling_references, duplicate_ids
+
+    desk = client_for(Role.FRONT_DESK, hub, preferred_language="en")
+    visit = VisitFactory(hub=hub, topics=[topic("housing")])
+    refused = walk_in(topics=[])
+    for html in (
+        desk.get(desk_url(hub)).content.decode(),
+        desk.post(log_url(hub), refused, headers=htmx_headers).content.decode(),
+        desk.post(log_url(hub), refused).content.decode(),
+        desk.get(
+            reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk})
+        ).content.decode(),
+        desk.post(
+            reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk}), refused
+        ).content.decode(),
+    ):
+        assert duplicate_ids(html) == []
+        assert dangling_references(html) == []
+
+
+def test_a_visit_shows_the_referral_made_from_it_and_does_not_invite_a_second(client_for, hub):
+    from tests.factories import PartnerFactory
+    from tests.visits.factories import ReferralFactory
+
+    desk = client_for(Role.FRONT_DESK, hub, preferred_language="en")
+    visit = VisitFactory(hub=hub, topics=[topic("housing")], outcome="referred")
+    page = reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk})
+    write = reverse("visits:referral_create", kwargs={"hub": hub.slug}) + f"?visit={visit.pk}"
+    html = desk.get(page).content.decode()
+    assert "Refer to a partner" in html and write in html
+    referral = ReferralFactory(hub=hub, visit=visit, partner=PartnerFactory(name="Kela Hervanta"))
+    html = desk.get(page).content.decode()
+    detail = reverse("visits:referral_detail", kwargs={"hub": hub.slug, "pk": referral.pk})
+    assert f'href="{detail}"' in html
+    assert "Kela Hervanta" in html and "Sent" in html
+    assert "Refer to a partner" not in html  # the big button would make a duplicate
+    assert "Refer to another partner as well" in html  # a second partner is still possible
+
+
+def test_a_visit_shows_its_case_and_does_not_invite_a_second(client_for, hub):
+    from tests.advisors.factories import CaseFactory
+
+    desk = client_for(Role.FRONT_DESK, hub, preferred_language="en")
+    visit = VisitFactory(hub=hub, topics=[topic("housing")], outcome="case")
+    page = reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk})
+    assert "Open a follow-up case" in desk.get(page).content.decode()
+    CaseFactory(hub=hub, visit=visit, topics=[topic("housing")])
+    html = desk.get(page).content.decode()
+    assert "Open a follow-up case" not in html
+    assert "Follow-up case: In the pool" in html
+
+
+def test_the_visit_page_runs_a_fixed_number_of_queries(
+    client_for, hub, django_assert_max_num_queries
+):
+    from tests.advisors.factories import CaseFactory
+    from tests.visits.factories import ReferralFactory
+
+    desk = client_for(Role.FRONT_DESK, hub, preferred_language="en")
+    visit = VisitFactory(hub=hub, topics=[topic("housing")], outcome="referred")
+    for _ in range(5):
+        ReferralFactory(hub=hub, visit=visit)
+        CaseFactory(hub=hub, visit=visit, topics=[topic("housing")])
+    page = reverse("visits:visit_detail", kwargs={"hub": hub.slug, "pk": visit.pk})
+    with django_assert_max_num_queries(16):
+        assert desk.get(page).status_code == 200

@@ -87,3 +87,35 @@ def test_the_kiosk_is_rate_limited(client, hub, settings):
     too_many = client.post(checkin_url(hub, "ar"), {"key": "ar"})
     assert too_many.status_code == 429
     assert 'lang="ar" dir="rtl"' in too_many.content.decode()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fi", "ti"])
+def test_the_check_in_page_has_one_h1_that_asks_what_the_visitor_needs(client, hub, lang):
+    import re
+
+    from django.utils import translation
+
+    html = client.get(checkin_url(hub, lang)).content.decode()
+    headings = re.findall(r"<h1[^>]*>(.*?)</h1>", html, flags=re.S)
+    assert len(headings) == 1
+    with translation.override(lang):
+        assert str(translation.gettext("What do you need help with?")) in headings[0]
+
+
+@pytest.mark.parametrize("lang", ["ar", "so", "uk"])
+def test_pictogram_tooltips_are_in_the_visitors_language(client, hub, lang):
+    import re
+    from html import unescape
+
+    from django.utils import translation
+
+    from kototori.models import Topic
+
+    html = client.get(checkin_url(hub, lang)).content.decode()
+    titles = [unescape(t) for t in re.findall(r"<svg[^>]*><title>(.*?)</title>", html)]
+    with translation.override(lang):
+        names = {t.name for t in Topic.objects.all()}
+    assert titles, "the pictograms have no tooltip"
+    assert set(titles) <= names, f"tooltips not in {lang}: {set(titles) - names}"
+    assert len(titles) == Topic.objects.count()  # one per pictogram
+    assert "<title>Home</title>" not in html and "<title>More</title>" not in html

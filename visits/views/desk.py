@@ -17,7 +17,7 @@ from kototori.access import Perm, has_perm, hub_permission_required
 from kototori.reports.charts import simple_bars
 
 from ..forms import VisitForm, new_key
-from ..models import DataRequest, QueueEntry, Visit, VisitOutcome
+from ..models import Case, DataRequest, QueueEntry, Visit, VisitOutcome
 from ..services import visit_can_undo, visit_log, visit_undo, visit_update
 
 if TYPE_CHECKING:
@@ -56,17 +56,25 @@ def _today_stats(hub: Hub) -> dict:
 
 
 def _desk_context(request: HttpRequest, hub: Hub, form: VisitForm, **extra) -> dict:
+    """Everything the desk shows. The htmx answers to logging and undoing render the same
+    fragment, side panel included, so its chart and counts stay after each visit."""
     recent = (
         Visit.objects.filter(hub=hub, day=timezone.localdate())
         .select_related("language")
         .prefetch_related("topics")
         .order_by("-created_at")[:8]
     )
+    open_requests = None
+    if has_perm(request, Perm.DATA_REQUEST_VIEW, hub):
+        # The desk meets the people who asked: it sees that requests wait, without a menu item.
+        open_requests = DataRequest.objects.filter(hub=hub).open().count()
     return {
         "hub": hub,
         "form": form,
         "recent": recent,
         "stats": _today_stats(hub),
+        "week_chart": _week_chart(hub),
+        "open_requests": open_requests,
         "can_queue": has_perm(request, Perm.QUEUE_RUN, hub),
         **extra,
     }
@@ -74,15 +82,9 @@ def _desk_context(request: HttpRequest, hub: Hub, form: VisitForm, **extra) -> d
 
 @hub_permission_required(Perm.VISIT_LOG)
 def desk(request: HttpRequest, hub: Hub) -> HttpResponse:
-    form = _fresh_form(request, hub)
-    open_requests = None
-    if has_perm(request, Perm.DATA_REQUEST_VIEW, hub):
-        # The desk meets the people who asked: it sees that requests wait, without a menu item.
-        open_requests = DataRequest.objects.filter(hub=hub).open().count()
-    context = _desk_context(
-        request, hub, form, week_chart=_week_chart(hub), open_requests=open_requests
+    return render(
+        request, "visits/desk.html", _desk_context(request, hub, _fresh_form(request, hub))
     )
-    return render(request, "visits/desk.html", context)
 
 
 def _week_chart(hub: Hub) -> str:
@@ -179,6 +181,10 @@ def visit_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Saved."))
         return redirect("visits:visit_detail", hub=hub.slug, pk=visit.pk)
+    can_refer = has_perm(request, Perm.REFERRAL_MANAGE, hub)
+    # What already came of the visit, so the page offers no second referral or case by mistake.
+    referrals = list(visit.referrals.select_related("partner").order_by("created_at", "pk"))
+    cases = list(visit.cases.order_by("created_at", "pk"))
     return render(
         request,
         "visits/visit_detail.html",
@@ -186,9 +192,13 @@ def visit_detail(request: HttpRequest, hub: Hub, pk: int) -> HttpResponse:
             "hub": hub,
             "visit": visit,
             "form": form,
+            "referrals": referrals if can_refer else [],
+            "cases": cases,
+            "open_case": any(case.status != Case.Status.CLOSED for case in cases),
             "can_undo": visit_can_undo(visit=visit, user=request.user),
-            "can_refer": has_perm(request, Perm.REFERRAL_MANAGE, hub),
+            "can_refer": can_refer,
             "can_open_case": has_perm(request, Perm.CASE_OPEN, hub),
+            "can_see_cases": has_perm(request, Perm.CASE_SUPERVISE, hub),
             "can_record_visitor": has_perm(request, Perm.VISITOR_MANAGE, hub),
         },
         status=400 if request.method == "POST" else 200,
