@@ -470,7 +470,12 @@ def generate_access_log(world: World, plans: list[VisitorPlan], count: int, tabl
     for _ in range(count if plans else 0):
         plan = rng.choice(plans)
         staff = plan.hub.staff
-        user = rng.choice(staff[Role.FRONT_DESK] + staff[Role.PROFESSIONAL] + staff[Role.MANAGER])
+        readers = [
+            (user, role)
+            for role in (Role.FRONT_DESK, Role.PROFESSIONAL, Role.MANAGER)
+            for user in staff[role]
+        ]
+        user, role = rng.choice(readers)
         since = max(plan.first_at + 600, kept_from)
         at = rng.randrange(since, now) if since < now else now
         table.add(
@@ -481,6 +486,7 @@ def generate_access_log(world: World, plans: list[VisitorPlan], count: int, tabl
             plan.pk,
             "visits:visitor_detail",
             "record",
+            str(role),
         )
     return count if plans else 0
 
@@ -535,5 +541,7 @@ VISIT_TABLES = {
             "closed_at", "updated_by_partner_at",
         ],
     ),
-    "access_log": (AccessLog, ["at", "user", "hub", "subject_type", "subject_id", "view", "purpose"]),
+    "access_log": (
+        AccessLog, ["at", "user", "hub", "subject_type", "subject_id", "view", "purpose", "roles"]
+    ),
 }  # fmt: skip
