@@ -93,6 +93,7 @@ PAGES: dict[str, Callable[[HubWorld], str]] = {
     "advisors:hours": _hub("advisors:hours"),
     "advisors:expert_home": _hub("advisors:expert_home"),
     # Professionals: cases, advisors and their training
+    "advisors:home": _hub("advisors:home"),
     "advisors:supervision": _hub("advisors:supervision"),
     "advisors:cases": _hub("advisors:cases"),
     "advisors:case": _obj("advisors:case", "case"),
@@ -119,6 +120,7 @@ PAGES: dict[str, Callable[[HubWorld], str]] = {
     "visits:kiosk_settings": _hub("visits:kiosk_settings"),
     "reports:hub_overview": _hub("reports:hub_overview"),
     "rights:retention": _hub("rights:retention"),
+    "rights:retention_preview": _hub("rights:retention_preview"),
     # Reports (funders and whoever reads them)
     "reports:report": lambda w: reverse("reports:report"),
     "reports:hub_report": _hub("reports:hub_report"),
@@ -164,6 +166,7 @@ STAFF_PAGES: dict[str, list[str]] = {
     EXP: ["home (the role's landing page)", "advisors:expert_home"],
     PRO: [
         "home (the role's landing page)",
+        "advisors:home",
         "advisors:supervision",
         "advisors:cases",
         "advisors:case",
@@ -196,6 +199,7 @@ STAFF_PAGES: dict[str, list[str]] = {
         "visits:kiosk_settings",
         "reports:hub_overview",
         "rights:retention",
+        "rights:retention_preview",
         "visits:desk",
         "visits:queue",
     ],
@@ -337,8 +341,7 @@ def axe_context(browser):
     context.close()
 
 
-@pytest.fixture
-def world(transactional_db) -> HubWorld:
+def _build_world() -> HubWorld:
     world = build_hub("hervanta", "Hervanta", canary="Amina")
     world.objects["data_request"] = DataRequest.objects.create(
         hub=world.hub,
@@ -351,6 +354,11 @@ def world(transactional_db) -> HubWorld:
 
     world.objects["past_registration"] = RegistrationFactory(event=world.objects["past_event"])
     return world
+
+
+@pytest.fixture
+def world(transactional_db) -> HubWorld:
+    return _build_world()
 
 
 @pytest.fixture
@@ -433,6 +441,37 @@ def test_every_page_in_the_tables_exists():
     """A typo in the tables would silently check nothing."""
     listed = {key for keys in STAFF_PAGES.values() for key in keys}
     assert listed == set(PAGES)
+
+
+# Pages of the authorisation matrix (tests/security/test_matrix.py) that axe does not check, and why.
+NOT_PAGES = {
+    "healthz": "JSON",
+    "events:feed": "iCalendar",
+    "events:event_ics": "iCalendar",
+    "reports:export": "CSV, XLSX and PDF files",
+    "rights:visitor_data_pdf": "a PDF (its HTML is rights:visitor_data)",
+    "rights:visitor_data_json": "JSON",
+    "advisors:advisor_from_visitor": "redirects to the advisor page, which is checked",
+}
+
+
+@pytest.mark.django_db
+def test_every_html_page_of_the_matrix_is_in_a_table():
+    """A new page cannot ship without an accessibility check: every GET row of the authorisation
+    matrix resolves to a page in these tables, or is named above as not an HTML page."""
+    from django.urls import resolve
+
+    from tests.security.test_matrix import TABLE
+
+    world = _build_world()
+    paths = [PAGES[key](world) for key in PAGES]
+    paths += [url(world).replace("{lang}", "fi") for url, _then in VISITOR_PAGES.values()]
+    paths += [url(world).replace("{lang}", "fi") for url in VISITOR_PAGES_AT_THE_DESK.values()]
+    checked = {resolve(path.split("?")[0]).view_name for path in paths}
+    checked.add("visits:kiosk_checkin")  # the ticket page is its answer to a POST
+    pages = {key.split("@")[0] for key, row in TABLE.items() if row.method == "GET"}
+    pages -= set(NOT_PAGES)
+    assert sorted(pages - checked) == []
 
 
 def test_axe_reports_the_rule_and_the_element_of_a_serious_violation(as_user, live_server):
