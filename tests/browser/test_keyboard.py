@@ -134,3 +134,40 @@ def test_every_kiosk_touch_target_is_at_least_44_by_44_pixels(browser, live_serv
     assert small == [], "touch targets smaller than 44 × 44 px:\n" + "\n".join(
         f"  {where}: {t['width']} × {t['height']} {t['element']}" for where, t in small
     )
+
+
+def test_browsing_the_language_list_with_the_arrow_keys_does_not_reload_the_page(
+    page, live_server, hub
+):
+    """A select that submits itself must not submit on every arrow key (WCAG 3.2.2): the page
+    reloaded in Swedish at the first ArrowDown. The keyboard user confirms with Enter, or with the
+    'Change language' button, which then shows."""
+    page.goto(f"{live_server.url}/my-data/{hub.slug}/?lang=fi")
+    page.evaluate("window.__sameDocument = true")
+    switcher = page.locator("#language-switch-main")
+    tab_to(page, switcher)
+    page.keyboard.press("ArrowDown")  # svenska
+    page.keyboard.press("ArrowDown")  # English
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__sameDocument") is True
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
+    button = page.locator(".language-switcher button[type=submit]")
+    expect(button).to_be_visible()
+    tab_to(page, button)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    # Enter on the list itself chooses too.
+    tab_to(page, page.locator("#language-switch-main"))
+    page.keyboard.press("ArrowUp")  # svenska
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+
+
+def test_choosing_a_language_with_the_mouse_still_switches_at_once(page, live_server, hub):
+    page.goto(f"{live_server.url}/my-data/{hub.slug}/?lang=fi")
+    with page.expect_navigation():
+        page.locator("#language-switch-main").select_option("ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
