@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 # Directories that hold no project source, for makemessages and compilemessages.
 IGNORE := --ignore=.venv --ignore=.git --ignore=staticfiles --ignore=var --ignore=node_modules --ignore=tests
 
-.PHONY: help run test lint format messages lock demo worker beat venv clean
+.PHONY: help run test lint format messages fonts lock demo worker beat venv clean
 
 help: ## List the targets
 	@echo "Kototori: make <target>"
@@ -36,6 +36,9 @@ messages: venv ## Extract UI strings into locale/*/LC_MESSAGES/django.po and com
 	DEBUG=1 $(MANAGE) makemessages --no-location $(IGNORE) \
 		$$(DEBUG=1 $(MANAGE) shell -v 0 -c "from django.conf import settings; print(' '.join('-l ' + c for c, _ in settings.LANGUAGES))")
 	DEBUG=1 $(MANAGE) compilemessages $(IGNORE)
+
+fonts: venv ## Rebuild the served font subsets (static/fonts, static/css/fonts.css) from the catalogues and templates
+	$(PY) scripts/build_fonts.py
 
 lock: ## Regenerate requirements.lock from pyproject.toml in a fresh temporary virtualenv
 	@bash scripts/lock.sh

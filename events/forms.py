@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -120,7 +119,11 @@ class CalendarFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
     )
-    language = forms.ChoiceField(label=_("Language of the event"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language of the event"),
+        required=False,
+        widget=forms.Select(attrs={"class": "language-name"}),  # names in their own scripts
+    )
 
     def __init__(self, *args, languages, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -173,7 +176,11 @@ class SignUpForm(HoneypotFormMixin, forms.Form):
         max_length=32,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    language = forms.ChoiceField(label=_("Messages in this language"), choices=())
+    language = forms.ChoiceField(
+        label=_("Messages in this language"),
+        choices=(),
+        widget=forms.Select(attrs={"class": "language-name"}),  # names in their own scripts
+    )
     remind = forms.BooleanField(
         label=_("Send me a reminder before the event"),
         required=False,
@@ -284,10 +291,10 @@ class ShareForm(forms.Form):
         self.fields["languages"].choices = _visitor_language_choices()
 
 
+# The faces are drawn by the template (events/templatetags/smileys.py), not put in the label as emoji.
 SMILEYS = [
-    (Feedback.Score.HAPPY, format_lazy("😊 {}", Feedback.Score.HAPPY.label)),
-    (Feedback.Score.NEUTRAL, format_lazy("😐 {}", Feedback.Score.NEUTRAL.label)),
-    (Feedback.Score.SAD, format_lazy("🙁 {}", Feedback.Score.SAD.label)),
+    (score.value, score.label)
+    for score in (Feedback.Score.HAPPY, Feedback.Score.NEUTRAL, Feedback.Score.SAD)
 ]
 
 
@@ -296,21 +303,21 @@ class FeedbackForm(HoneypotFormMixin, forms.Form):
         label=Feedback._meta.get_field("enjoyed").verbose_name,
         choices=SMILEYS,
         coerce=int,
-        widget=forms.RadioSelect(attrs={"class": "smileys"}),
+        widget=forms.RadioSelect,
         error_messages={"required": _("Please choose a face.")},
     )
     met_people = forms.TypedChoiceField(
         label=Feedback._meta.get_field("met_people").verbose_name,
         choices=SMILEYS,
         coerce=int,
-        widget=forms.RadioSelect(attrs={"class": "smileys"}),
+        widget=forms.RadioSelect,
         error_messages={"required": _("Please choose a face.")},
     )
     come_again = forms.TypedChoiceField(
         label=Feedback._meta.get_field("come_again").verbose_name,
         choices=SMILEYS,
         coerce=int,
-        widget=forms.RadioSelect(attrs={"class": "smileys"}),
+        widget=forms.RadioSelect,
         error_messages={"required": _("Please choose a face.")},
     )
     token = forms.UUIDField(widget=forms.HiddenInput)

@@ -278,7 +278,8 @@ class Visitor(models.Model):
         return self.consents.active().filter(scope=scope).exists()
 
 
-CONSENT_TEXT_VERSION = "2026-1"
+# 2026-2: the Finnish and Swedish texts rewritten in plain language (same content); 2026-1 before.
+CONSENT_TEXT_VERSION = "2026-2"
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):

@@ -52,25 +52,36 @@
     if (first) first.focus();
   };
   document.addEventListener("DOMContentLoaded", focusFirstTopic);
-  document.addEventListener("htmx:afterSwap", (event) => {
+  document.addEventListener("htmx:afterSettle", (event) => {
     if (event.detail.target && event.detail.target.id === "quick-log") focusFirstTopic();
   });
 
   // Keyboard users keep their place in the queue: after an action swaps the board, focus goes
-  // back to the same ticket's next button, or to "Call next".
+  // back to the same ticket's next button; after "Call next", to the ticket just called; else to
+  // "Call next" — never to a disabled button, which would drop the focus on the page.
   let lastQueueAction = null;
+  let calledBefore = [];
+  const calledRows = () => Array.from(document.querySelectorAll("#queue-board .ticket-row.called"), (row) => row.id);
   document.addEventListener("htmx:beforeRequest", (event) => {
     const elt = event.detail.elt;
     if (elt && elt.closest && elt.closest("#queue-board") && elt.hasAttribute("hx-post")) {
       const row = elt.closest("[id^='ticket-']");
       lastQueueAction = row ? row.id : "call-next";
+      calledBefore = calledRows();
     }
   });
-  document.addEventListener("htmx:afterSwap", (event) => {
+  // After settling, not swapping: htmx has then wired up the new buttons, so an Enter pressed at
+  // once goes through htmx instead of reloading the page (and losing the place).
+  document.addEventListener("htmx:afterSettle", (event) => {
     if (!lastQueueAction || !event.detail.target || event.detail.target.id !== "queue-board") return;
     const board = document.getElementById("queue-board");
-    const row = board && board.querySelector(`#${CSS.escape(lastQueueAction)}`);
-    const next = (row && row.querySelector("button")) || (board && board.querySelector(".queue-actions button"));
+    if (!board) return;
+    const rowId = lastQueueAction === "call-next"
+      ? calledRows().find((id) => !calledBefore.includes(id)) : lastQueueAction;
+    const row = rowId && board.querySelector(`#${CSS.escape(rowId)}`);
+    const enabled = "button:not([disabled])";
+    const next = (row && row.querySelector(enabled)) || board.querySelector(`.queue-actions ${enabled}`)
+      || board.querySelector(`.ticket-row ${enabled}`);
     if (next) next.focus();
     lastQueueAction = null;
   });

@@ -84,8 +84,11 @@ def test_cancelling_an_event_tells_how_many_people_get_a_message(client_for, hub
 @pytest.mark.parametrize(
     ("contact", "ending"),
     [
-        ({"email": "a@example.org"}, "se on automaattisesti sinun ja lähetämme sinulle viestin."),
-        ({}, "se on automaattisesti sinun.</p>"),
+        (
+            {"email": "a@example.org"},
+            "Jos paikka vapautuu, saat sen. Lähetämme sinulle silloin viestin.",
+        ),
+        ({}, "Jos paikka vapautuu, saat sen.</p>"),
     ],
 )
 def test_the_waiting_list_sentence_is_one_whole_sentence(client, hub, contact, ending):
@@ -94,5 +97,5 @@ def test_the_waiting_list_sentence_is_one_whole_sentence(client, hub, contact, e
     waiting = RegistrationFactory(event=event, status="waiting", name="Amina", **contact)
     url = reverse("events:registration", kwargs={"signed": cancel_token(waiting)})
     html = client.get(f"{url}?lang=fi").content.decode()
-    assert "Amina, tapahtuma on nyt täynnä. Olet jonotuslistalla numero 1." in html
+    assert "Amina, tapahtuma on nyt täynnä. Olet jonossa numero 1." in html
     assert ending in html
