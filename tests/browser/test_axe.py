@@ -23,6 +23,7 @@ from django.urls import reverse
 from events.services import cancel_token
 from kototori.models import Role
 from tests.browser.axe import add_axe, axe_check, report
+from tests.factories import MembershipFactory, UserFactory
 from tests.rights.world import build_hub
 from visits.models import DataRequest
 from visits.services import display_token, referral_token
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-FD, ADV, EXP, PRO, CO, MGR, FUN = (
+FD, ADV, EXP, PRO, CO, MGR, FUN, REV = (
     Role.FRONT_DESK,
     Role.ADVISOR,
     Role.EXPERT,
@@ -45,6 +46,7 @@ FD, ADV, EXP, PRO, CO, MGR, FUN = (
     Role.COORDINATOR,
     Role.MANAGER,
     Role.FUNDER,
+    Role.REVIEWER,
 )
 
 
@@ -54,6 +56,14 @@ def _hub(name: str, query: str = "") -> Callable[[HubWorld], str]:
 
 def _obj(name: str, kind: str, query: str = "") -> Callable[[HubWorld], str]:
     return lambda w: reverse(name, kwargs={"hub": w.hub.slug, "pk": w.objects[kind].pk}) + query
+
+
+def _review(name: str, **kwargs: Callable[[HubWorld], object]) -> Callable[[HubWorld], str]:
+    """A translation-review page in Arabic, the reviewer's language in this world."""
+    return lambda w: reverse(
+        name,
+        kwargs={"hub": w.hub.slug, "language": "ar", **{k: f(w) for k, f in kwargs.items()}},
+    )
 
 
 # Page key → its URL in a hub world built by tests.rights.world.build_hub.
@@ -86,6 +96,7 @@ PAGES: dict[str, Callable[[HubWorld], str]] = {
     "events:checkin": _obj("events:checkin", "event"),
     "partners:list": lambda w: reverse("partners:list"),
     "partners:detail": lambda w: reverse("partners:detail", kwargs={"pk": w.objects["partner"].pk}),
+    "visits:offline": lambda w: reverse("visits:offline"),
     # Advisors and experts
     "advisors:pool": _hub("advisors:pool"),
     "advisors:case (claimed)": _obj("advisors:case", "claimed_case"),
@@ -103,6 +114,7 @@ PAGES: dict[str, Callable[[HubWorld], str]] = {
     "advisors:training_session": _obj("advisors:training_session", "training_session"),
     "advisors:supervision_sessions": _hub("advisors:supervision_sessions"),
     "rights:visitor_erase": _obj("rights:visitor_erase", "visitor"),
+    "advisors:case_refer": _obj("advisors:case_refer", "case"),
     # Coordinators: events, experts, partners
     "events:dashboard": _hub("events:dashboard"),
     "events:create": _hub("events:create"),
@@ -121,6 +133,12 @@ PAGES: dict[str, Callable[[HubWorld], str]] = {
     "reports:hub_overview": _hub("reports:hub_overview"),
     "rights:retention": _hub("rights:retention"),
     "rights:retention_preview": _hub("rights:retention_preview"),
+    "translations:reviewers": _hub("translations:reviewers"),
+    # Translation reviewers
+    "translations:overview": _hub("translations:overview"),
+    "translations:strings": _review("translations:strings"),
+    "translations:events": _review("translations:events"),
+    "translations:event": _review("translations:event", pk=lambda w: w.objects["event"].pk),
     # Reports (funders and whoever reads them)
     "reports:report": lambda w: reverse("reports:report"),
     "reports:hub_report": _hub("reports:hub_report"),
@@ -151,6 +169,7 @@ FRONT_DESK_PAGES = [
     "events:checkin",
     "partners:list",
     "partners:detail",
+    "visits:offline",
 ]
 
 # Role → the pages it is checked on.
@@ -176,6 +195,7 @@ STAFF_PAGES: dict[str, list[str]] = {
         "advisors:training_session",
         "advisors:supervision_sessions",
         "rights:visitor_erase",
+        "advisors:case_refer",
     ],
     CO: [
         "home (the role's landing page)",
@@ -202,6 +222,14 @@ STAFF_PAGES: dict[str, list[str]] = {
         "rights:retention_preview",
         "visits:desk",
         "visits:queue",
+        "translations:reviewers",
+    ],
+    REV: [
+        "home (the role's landing page)",
+        "translations:overview",
+        "translations:strings",
+        "translations:events",
+        "translations:event",
     ],
     FUN: ["home (the role's landing page)", "reports:report", "reports:hub_report"],
 }
@@ -353,6 +381,9 @@ def _build_world() -> HubWorld:
     from tests.events.factories import RegistrationFactory
 
     world.objects["past_registration"] = RegistrationFactory(event=world.objects["past_event"])
+    reviewer = UserFactory(email="reviewer-hervanta@example.org", full_name="Reviewer Hervanta")
+    MembershipFactory(user=reviewer, hub=world.hub, role=Role.REVIEWER, review_languages=["ar"])
+    world.users[Role.REVIEWER] = reviewer
     return world
 
 
@@ -452,6 +483,11 @@ NOT_PAGES = {
     "rights:visitor_data_pdf": "a PDF (its HTML is rights:visitor_data)",
     "rights:visitor_data_json": "JSON",
     "advisors:advisor_from_visitor": "redirects to the advisor page, which is checked",
+    "translations:export": "a .po file",
+    "visits:offline_sw": "the offline app's service worker (JavaScript)",
+    "visits:offline_manifest": "the offline app's web manifest (JSON)",
+    "visits:offline_data": "JSON for the offline app",
+    "events:offline_events": "JSON for the offline app",
 }
 
 
